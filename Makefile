@@ -1,0 +1,51 @@
+# presser: the two commands a new user needs are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SYSTEM := $(VENV)/.system-deps
+
+.PHONY: demo test lint golden schema readme-picture clean
+
+# The venv and the install, redone when pyproject.toml changes.
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# System libraries WeasyPrint needs (installed with apt-get when running as root).
+$(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
+	bash scripts/system-deps.sh
+	touch $@
+
+## demo: install, then render every release in releases/ into build/
+demo: $(INSTALLED) $(SYSTEM)
+	$(BIN)/presser build
+
+## test: the whole test suite
+test: $(INSTALLED) $(SYSTEM)
+	$(BIN)/python -m pytest -q
+
+## lint: ruff, ruff format --check, mypy
+lint: $(INSTALLED)
+	$(BIN)/ruff check presser tests
+	$(BIN)/ruff format --check presser tests
+	$(BIN)/mypy
+
+## golden: regenerate the golden outputs in tests/golden/ (review the diff!)
+golden: $(INSTALLED) $(SYSTEM)
+	PRESSER_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+## schema: regenerate schema/release.schema.json and docs/format.md from the models
+schema: $(INSTALLED)
+	$(BIN)/python -m presser schema > schema/release.schema.json
+	$(BIN)/python -m presser.docs > docs/format.md
+
+## readme-picture: docs/release-page.png, page 1 of a rendered release
+readme-picture: demo
+	bash scripts/system-deps.sh poppler-utils
+	pdftoppm -png -r 50 -f 1 -l 1 -singlefile build/2010-01-28-jonkoping-1-4-miljoner.pdf docs/release-page
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,353 @@
+"""The render context: everything a template or renderer may use, as plain data.
+
+This is the contract between Python and templates. Quotes are already set
+in the language's house style, dates formatted in the organisation's time
+zone, labels chosen, Markdown turned into safe HTML (``Markup``) and into
+plain-text blocks. Templates only place these values; they hold no logic
+beyond loops and ``if`` on presence. Every field is documented here, and
+``docs/context.md`` is generated from these docstrings (a test keeps it so).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import phonenumbers
+from markupsafe import Markup
+
+import presser
+
+from . import markdown, text_style
+from .markdown import TextBlock, TextLink
+from .model import Contact, Image, ImageRef, Quote, QuoteRef
+from .text_style import Labels, QuoteSegment
+from .validation import LoadedRelease
+
+
+@dataclass(frozen=True)
+class OrganisationContext:
+    """The sending organisation."""
+
+    slug: str  #: folder name under templates/
+    name: str  #: full name, e.g. "Regionförbundet Jönköpings län"
+    short_name: str  #: short form; the full name when none is set
+    website: str | None  #: https address, if any
+    brand_colour: str  #: accent colour, a validated #rgb/#rrggbb (the default's when unset)
+
+
+@dataclass(frozen=True)
+class MomentContext:
+    """A point in time, ready to print."""
+
+    iso: str  #: ISO 8601 with offset, in the organisation's time zone
+    display: str  #: formatted by the organisation's pattern and locale, zone abbreviated ("Jan 28, 2010 09:52 CET")
+    date: str  #: the date alone, long form in the release language ("28 januari 2010")
+    us_date: str  #: the date as a US wire dateline writes it ("January 28, 2010")
+
+
+@dataclass(frozen=True)
+class ContactContext:
+    """A person or function to contact, with numbers as written and as links."""
+
+    name: str | None  #: the person's name
+    role: str | None  #: title or function
+    organisation: str | None  #: organisation or unit, when given
+    phone: str | None  #: phone number as written
+    phone_uri: str | None  #: "tel:+4636107424"
+    mobile: str | None  #: mobile number as written
+    mobile_uri: str | None  #: "tel:+46704843254"
+    email: str | None  #: e-mail address
+    email_uri: str | None  #: "mailto:…"
+    line: str  #: the whole contact on one line, as the nordic wire prints it
+
+
+@dataclass(frozen=True)
+class QuoteContext:
+    """A quote set in house style."""
+
+    id: str  #: the quote's id
+    segments: tuple[QuoteSegment, ...]  #: ("quote" | "attribution", text) parts in reading order
+    text: str  #: the whole quote as one sentence of plain text
+    speaker: str | None  #: who says it
+    role: str | None  #: the speaker's title
+
+
+@dataclass(frozen=True)
+class ImageContext:
+    """An image with its caption and credit."""
+
+    id: str  #: the image's id
+    src: str  #: address relative to the output folder (HTML) and to the PDF's base
+    alt: str  #: text alternative
+    caption: str | None  #: caption
+    credit: str | None  #: photographer or source
+    credit_line: str | None  #: "Foto: …" in the release language
+
+
+@dataclass(frozen=True)
+class BlockContext:
+    """One block of the body, in order: Markdown, a quote or an image."""
+
+    kind: str  #: "markdown", "quote" or "image"
+    html: Markup | None = None  #: for markdown: safe HTML
+    text_blocks: tuple[TextBlock, ...] = ()  #: for markdown: plain-text blocks with their links
+    quote: QuoteContext | None = None  #: for quote
+    image: ImageContext | None = None  #: for image
+
+
+@dataclass(frozen=True)
+class LinkContext:
+    """A link listed after the body."""
+
+    text: str  #: the link's text
+    url: str  #: its address
+
+
+@dataclass(frozen=True)
+class ReleaseContext:
+    """Everything about one release that an output shows."""
+
+    stem: str  #: the release file's name without .yaml; outputs are <stem>.<ext>
+    language: str  #: BCP 47 tag of the release
+    type: str  #: press-release | news | statement | invitation
+    type_label: str  #: "Pressmeddelande", "Press release", …
+    status: str  #: draft | review | approved | published
+    headline: str  #: the headline
+    subheadline: str | None  #: line under the headline
+    department: str | None  #: sending unit
+    dateline: str | None  #: place for the dateline ("OAKLAND, Calif."); the organisation's city when unset
+    published: MomentContext  #: publication time
+    embargo: MomentContext | None  #: embargo, if any
+    embargo_line: str | None  #: "EMBARGOED UNTIL …" in the release language, if embargoed
+    lead_html: Markup | None  #: the lead as safe inline HTML
+    lead_text: str | None  #: the lead as plain text
+    lead_links: tuple[TextLink, ...]  #: links in the lead
+    body: tuple[BlockContext, ...]  #: the body; quotes and images not placed follow at the end
+    links: tuple[LinkContext, ...]  #: links listed after the body
+    contacts: tuple[ContactContext, ...]  #: "For more information"
+    press_contacts: tuple[ContactContext, ...]  #: press contacts
+    boilerplate: tuple[str, ...]  #: paragraphs about the organisation(s)
+    about_heading: str  #: "Om Regionförbundet Jönköpings län"
+    tags: tuple[str, ...]  #: keywords
+    labels: Labels  #: every other word, in the release language
+    organisation: OrganisationContext  #: the sender
+    json_ld: Markup  #: schema.org NewsArticle, JSON safe to place inside <script>
+    generator: str  #: "presser 0.1.0"
+
+
+DEFAULT_BRAND_COLOUR = "#333333"
+
+
+def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> ReleaseContext:
+    """Build the render context of a validated release.
+
+    ``out_dir`` is where the outputs go; image addresses are made relative to it.
+    """
+    release = loaded.release
+    org = loaded.organisation.profile
+    language = loaded.language
+    labels = text_style.labels_for(language)
+    country = org.country
+
+    def moment(value: datetime) -> MomentContext:
+        return MomentContext(
+            iso=text_style.iso_local(value, org.timezone),
+            display=text_style.format_datetime(
+                value,
+                timezone=org.timezone,
+                language=language,
+                pattern=org.date_format,
+                date_locale=org.date_locale,
+            ),
+            date=text_style.format_date(value, timezone=org.timezone, locale=language),
+            us_date=text_style.us_dateline_date(value, timezone=org.timezone),
+        )
+
+    quotes = {q.id: _quote(q, language, org.quote_style) for q in release.quotes}
+    images = {
+        i.id: _image(i, loaded, labels, out_dir or loaded.workspace.root / "build")
+        for i in release.images
+    }
+    body = _body(release.body, quotes, images)
+
+    if release.lead is not None:
+        lead_html: Markup | None = Markup(markdown.inline_to_html(release.lead))
+        lead_text, lead_links = markdown.inline_to_text(release.lead)
+    else:
+        lead_html, lead_text, lead_links = None, None, ()
+
+    press = (
+        release.press_contacts if release.press_contacts is not None else org.press_contacts
+    )
+    published = moment(release.published)
+    embargo = moment(release.embargo) if release.embargo else None
+    organisation = OrganisationContext(
+        slug=loaded.organisation.slug,
+        name=org.name,
+        short_name=org.short_name or org.name,
+        website=org.website,
+        brand_colour=org.brand_colour or DEFAULT_BRAND_COLOUR,
+    )
+    context = ReleaseContext(
+        stem=loaded.stem,
+        language=language,
+        type=release.type,
+        type_label=labels.release_type(release.type),
+        status=release.status,
+        headline=release.headline,
+        subheadline=release.subheadline,
+        department=release.department,
+        dateline=release.dateline or org.city,
+        published=published,
+        embargo=embargo,
+        embargo_line=labels.embargo.format(datetime=embargo.display) if embargo else None,
+        lead_html=lead_html,
+        lead_text=lead_text,
+        lead_links=lead_links,
+        body=body,
+        links=tuple(LinkContext(link.text, link.url) for link in release.links),
+        contacts=tuple(_contact(c, country, labels) for c in release.contacts),
+        press_contacts=tuple(_contact(c, country, labels) for c in press),
+        boilerplate=_boilerplate(loaded),
+        about_heading=labels.about.format(organisation=org.name),
+        tags=release.tags,
+        labels=labels,
+        organisation=organisation,
+        json_ld=Markup(""),
+        generator=f"presser {presser.__version__}",
+    )
+    return _with_json_ld(context)
+
+
+def _quote(quote: Quote, language: str, style: str | None) -> QuoteContext:
+    segments = text_style.set_quote(
+        language,
+        text=quote.text,
+        speaker=quote.speaker,
+        role=quote.role,
+        verb=quote.verb,
+        attribution=quote.attribution,
+        continued=quote.continued,
+        style=style,
+    )
+    return QuoteContext(
+        id=quote.id,
+        segments=segments,
+        text=" ".join(s.text for s in segments),
+        speaker=quote.speaker,
+        role=quote.role,
+    )
+
+
+def _image(image: Image, loaded: LoadedRelease, labels: Labels, out_dir: Path) -> ImageContext:
+    file = loaded.image_file(image.path)
+    src = Path(os.path.relpath(file, out_dir.resolve())).as_posix()
+    return ImageContext(
+        id=image.id,
+        src=src,
+        alt=image.alt,
+        caption=image.caption,
+        credit=image.credit,
+        credit_line=f"{labels.photo}: {image.credit}" if image.credit else None,
+    )
+
+
+def _body(
+    body: object, quotes: dict[str, QuoteContext], images: dict[str, ImageContext]
+) -> tuple[BlockContext, ...]:
+    blocks: list[BlockContext] = []
+    placed: set[str] = set()
+    sources = (body,) if isinstance(body, str) else body if isinstance(body, tuple) else ()
+    for block in sources:
+        if isinstance(block, QuoteRef):
+            blocks.append(BlockContext("quote", quote=quotes[block.quote]))
+            placed.add(f"quote:{block.quote}")
+        elif isinstance(block, ImageRef):
+            blocks.append(BlockContext("image", image=images[block.image]))
+            placed.add(f"image:{block.image}")
+        elif isinstance(block, str):
+            blocks.append(
+                BlockContext(
+                    "markdown",
+                    html=Markup(markdown.to_html(block)),
+                    text_blocks=tuple(markdown.to_text_blocks(block)),
+                )
+            )
+    # The spec: a quote (or image) not placed is set after the body.
+    blocks += [BlockContext("quote", quote=q) for k, q in quotes.items() if f"quote:{k}" not in placed]
+    blocks += [BlockContext("image", image=i) for k, i in images.items() if f"image:{k}" not in placed]
+    return tuple(blocks)
+
+
+def _tel_uri(number: str | None, country: str | None) -> str | None:
+    if number is None:
+        return None
+    parsed = phonenumbers.parse(number, None if number.startswith("+") else country)
+    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _contact(contact: Contact, country: str | None, labels: Labels) -> ContactContext:
+    parts = [p for p in (contact.name, contact.role, contact.organisation) if p]
+    if contact.mobile:
+        parts.append(f"{labels.mobile} {contact.mobile}")
+    if contact.phone:
+        parts.append(f"{labels.phone} {contact.phone}")
+    if contact.email:
+        parts.append(f"{labels.email} {contact.email}")
+    return ContactContext(
+        name=contact.name,
+        role=contact.role,
+        organisation=contact.organisation,
+        phone=contact.phone,
+        phone_uri=_tel_uri(contact.phone, country),
+        mobile=contact.mobile,
+        mobile_uri=_tel_uri(contact.mobile, country),
+        email=contact.email,
+        email_uri=f"mailto:{contact.email}" if contact.email else None,
+        line=", ".join(parts),
+    )
+
+
+def _boilerplate(loaded: LoadedRelease) -> tuple[str, ...]:
+    chosen = loaded.release.boilerplate
+    if chosen is None:
+        org = loaded.organisation.profile
+        for language in text_style.language_fallbacks(loaded.language, org.language):
+            if language in org.boilerplate:
+                chosen = org.boilerplate[language]
+                break
+    if chosen is None:
+        return ()
+    return (chosen,) if isinstance(chosen, str) else tuple(chosen)
+
+
+def _with_json_ld(context: ReleaseContext) -> ReleaseContext:
+    article: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": context.headline,
+        "inLanguage": context.language,
+        "datePublished": context.published.iso,
+        "author": {"@type": "Organization", "name": context.organisation.name},
+        "publisher": {"@type": "Organization", "name": context.organisation.name},
+    }
+    if context.organisation.website:
+        article["publisher"] = {**article["publisher"], "url": context.organisation.website}  # type: ignore[dict-item]
+    if context.lead_text:
+        article["description"] = context.lead_text
+    if context.tags:
+        article["keywords"] = list(context.tags)
+    text = json.dumps(article, ensure_ascii=False, indent=2)
+    # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical.
+    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return _replace(context, json_ld=Markup(safe))
+
+
+def _replace(context: ReleaseContext, **changes: object) -> ReleaseContext:
+    from dataclasses import replace
+
+    return replace(context, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,121 @@
+"""Problems found in user files, and the one exception the CLI knows how to report.
+
+Exit codes (documented in the README and in ``presser --help``):
+
+- 0: success
+- 1: a release, organisation or template has problems (all reported at once),
+  or an output could not be written
+- 2: usage error (unknown option, missing argument, path not found)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import click
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+
+#: A field path as pydantic reports it: keys and list indexes.
+FieldPath = tuple[str | int, ...]
+
+
+def format_field_path(field_path: FieldPath) -> str:
+    """``("quotes", 0, "text")`` -> ``quotes[0].text``; the root is ``(root)``."""
+    text = ""
+    for part in field_path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(root)"
+
+
+def printable(value: object, limit: int = 60) -> str:
+    """A value as it may be echoed to a terminal: escaped, quoted and cut short.
+
+    Values come from untrusted files; ``repr``-style escaping keeps control
+    characters and ANSI escapes from reaching the terminal.
+    """
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    escaped = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    return f"'{escaped}'"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one file, at one place."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+class PresserError(click.ClickException):
+    """The base of every error presser reports to a user.
+
+    A ``click.ClickException`` so that the CLI needs no try/except ladder:
+    click prints :meth:`format_message` and exits with :attr:`exit_code`.
+    """
+
+    exit_code = EXIT_PROBLEMS
+
+
+class ProblemsFound(PresserError):
+    """One or more files have problems; every one is listed."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def show(self, file: object = None) -> None:
+        # click prefixes "Error: "; a list of positioned problems reads better bare.
+        click.echo(self.format_message(), err=True)
+        count = len(self.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found.", err=True)
+
+    def as_json(self) -> str:
+        return json.dumps([p.as_dict() for p in self.problems], ensure_ascii=False, indent=2)
+
+
+class UsageProblem(PresserError):
+    """Something about how presser was called, not about the files."""
+
+    exit_code = EXIT_USAGE
+
+
+class WriteError(PresserError):
+    """An output could not be written; the previous output, if any, is kept."""
+
+
+class TemplateProblem(PresserError):
+    """An organisation template failed to render (syntax error, unsafe access)."""
+
+
+def problem_at(
+    path: Path | str, line: int, column: int, field_path: FieldPath | str, message: str
+) -> Problem:
+    field = field_path if isinstance(field_path, str) else format_field_path(field_path)
+    return Problem(str(path), line, column, field, message)
+
+
+def raise_if_any(problems: Sequence[Problem]) -> None:
+    if problems:
+        raise ProblemsFound(problems)

@@ -1,0 +1,303 @@
+"""Safe, strict YAML: bytes -> a tree of plain values that remembers where every node is.
+
+Knows nothing of releases. The tree holds only ``dict``, ``list``, ``str`` and
+``None``: every scalar stays text (``NO``, ``1.0``, ``on``, ``+4670…`` and
+``12:30:00`` are strings) until the model gives it a type; only a plain
+``null``, ``~`` or an empty value is ``None``.
+
+Refused, each with its position: tags of any kind, anchors and aliases (so
+no alias bombs), merge keys, duplicate keys (both positions given), complex
+keys, more than one document, nesting deeper than :data:`MAX_DEPTH`, files
+over :data:`MAX_FILE_BYTES`, invalid UTF-8 (with the byte offset) and control
+characters. A UTF-8 byte order mark is accepted, and so is UTF-16 with a byte
+order mark (what old Windows editors call "Unicode").
+
+The tree is built from the parser's events in a loop, never by recursion, so
+no input depth can exhaust the stack.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import FieldPath, Problem, ProblemsFound, format_field_path
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 32
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+# YAML forbids these anyway; finding them first gives a clearer message than the parser's.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+
+try:  # libyaml's parser is several times faster; the checks below are the same for both.
+    from yaml import CSafeLoader as _EventLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
+
+Position = tuple[int, int]  # 1-based line and column
+
+
+@dataclass
+class Document:
+    """A loaded YAML file: its data and where each part of it stands."""
+
+    path: Path
+    data: Any
+    #: Where each value starts, by field path; ``()`` is the root.
+    positions: dict[FieldPath, Position] = field(default_factory=dict)
+    #: Where each mapping key starts, by the field path of its value.
+    key_positions: dict[FieldPath, Position] = field(default_factory=dict)
+
+    def locate(self, loc: tuple[Any, ...]) -> tuple[FieldPath, Position]:
+        """The deepest real field path in ``loc`` and the position to report for it.
+
+        ``loc`` may hold parts that are not in the data (pydantic adds union
+        branch names, a missing field's name): those are skipped, and a missing
+        field is reported at the mapping that should hold it.
+        """
+        node: Any = self.data
+        found: FieldPath = ()
+        for part in loc:
+            if isinstance(node, dict) and isinstance(part, str) and part in node:
+                node = node[part]
+                found = (*found, part)
+            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+                node = node[part]
+                found = (*found, part)
+        return found, self.positions.get(found, (1, 1))
+
+    def key_position(self, field_path: FieldPath) -> Position:
+        return self.key_positions.get(field_path) or self.positions.get(field_path, (1, 1))
+
+    def problem(self, field_path: FieldPath, message: str, *, at_key: bool = False) -> Problem:
+        line, column = (
+            self.key_position(field_path) if at_key else self.positions.get(field_path, (1, 1))
+        )
+        return Problem(str(self.path), line, column, format_field_path(field_path), message)
+
+
+def load_file(path: Path, *, display_path: str | None = None) -> Document:
+    """Read and parse one YAML file, or raise :class:`ProblemsFound`."""
+    shown = display_path or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(shown, (1, 1), f"the file is {size:,} bytes; the limit is 1 MiB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(shown, (1, 1), f"cannot read the file: {exc.strerror or exc}") from None
+    return load_bytes(raw, path, display_path=shown)
+
+
+def load_bytes(raw: bytes, path: Path, *, display_path: str | None = None) -> Document:
+    """Parse YAML bytes; ``path`` is used for messages and as the document's origin."""
+    shown = display_path or str(path)
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail(shown, (1, 1), f"the file is {len(raw):,} bytes; the limit is 1 MiB")
+    text = _decode(raw, shown)
+    match = _CONTROL_CHARACTERS.search(text)
+    if match:
+        line, column = _position_of(text, match.start())
+        raise _fail(
+            shown,
+            (line, column),
+            f"control character U+{ord(match.group()):04X} is not allowed in a YAML file",
+        )
+    builder = _TreeBuilder(Path(path), shown)
+    try:
+        builder.build(yaml.parse(text, Loader=_EventLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise _fail(shown, position, f"YAML syntax: {message}") from None
+    except yaml.YAMLError as exc:  # reader errors carry no mark
+        raise _fail(shown, (1, 1), f"YAML: {exc}") from None
+    if builder.problems:
+        raise ProblemsFound(builder.problems)
+    return Document(Path(path), builder.root, builder.positions, builder.key_positions)
+
+
+def _decode(raw: bytes, shown: str) -> str:
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _fail(shown, (1, 1), f"invalid UTF-16 at byte {exc.start}") from None
+    body = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start + (len(raw) - len(body))
+        good = body[: exc.start].decode("utf-8")
+        line, column = _position_of(good, len(good))
+        raise _fail(
+            shown,
+            (line, column),
+            f"invalid UTF-8 at byte {offset} (0x{raw[offset]:02X}); save the file as UTF-8",
+        ) from None
+
+
+def _position_of(text: str, index: int) -> Position:
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return line, column
+
+
+def _fail(shown: str, position: Position, message: str) -> ProblemsFound:
+    return ProblemsFound([Problem(shown, position[0], position[1], "(file)", message)])
+
+
+@dataclass
+class _Open:
+    """A mapping or sequence being filled while events stream in."""
+
+    value: dict[str, Any] | list[Any]
+    field_path: FieldPath
+    pending_key: str | None = None
+    key_lines: dict[str, Position] = field(default_factory=dict)
+
+
+class _TreeBuilder:
+    def __init__(self, path: Path, shown: str) -> None:
+        self.path = path
+        self.shown = shown
+        self.root: Any = None
+        self.positions: dict[FieldPath, Position] = {}
+        self.key_positions: dict[FieldPath, Position] = {}
+        self.problems: list[Problem] = []
+        self.stack: list[_Open] = []
+        self.documents = 0
+
+    def problem(self, mark: Any, field_path: FieldPath, message: str) -> None:
+        self.problems.append(
+            Problem(
+                self.shown,
+                mark.line + 1,
+                mark.column + 1,
+                format_field_path(field_path),
+                message,
+            )
+        )
+
+    def build(self, events: Iterator[yaml.Event]) -> None:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                self.documents += 1
+                if self.documents > 1:
+                    self.problem(event.start_mark, (), "only one YAML document per file")
+                    return
+            elif isinstance(event, yaml.AliasEvent):
+                self.problem(event.start_mark, self._next_path(), "aliases (*name) are not allowed")
+                return
+            elif isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                if not self._node(event):
+                    return
+            elif isinstance(event, yaml.CollectionEndEvent):
+                self._close()
+
+    def _next_path(self) -> FieldPath:
+        """The field path the next node will have."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return (*top.field_path, len(top.value))
+        if top.pending_key is not None:
+            return (*top.field_path, top.pending_key)
+        return top.field_path
+
+    def _node(self, event: Any) -> bool:
+        """Take one scalar or collection start; False stops the build (fatal problem)."""
+        top = self.stack[-1] if self.stack else None
+        is_key = top is not None and isinstance(top.value, dict) and top.pending_key is None
+        field_path = self._next_path()
+        if event.anchor is not None:
+            self.problem(event.start_mark, field_path, "anchors (&name) are not allowed")
+            return False
+        if event.tag is not None and not _is_implicit(event):
+            self.problem(
+                event.start_mark,
+                field_path,
+                f"tags such as {event.tag.replace('tag:yaml.org,2002:', '!!')} are not allowed",
+            )
+            return False
+        position = (event.start_mark.line + 1, event.start_mark.column + 1)
+
+        if is_key:
+            assert top is not None
+            if not isinstance(event, yaml.ScalarEvent):
+                self.problem(event.start_mark, field_path, "a key must be plain text")
+                return False
+            key = event.value
+            if key == "<<" and not event.style:
+                self.problem(event.start_mark, field_path, "merge keys (<<) are not allowed")
+                return False
+            key_path = (*top.field_path, key)
+            if key in top.key_lines:
+                first = top.key_lines[key]
+                self.problem(
+                    event.start_mark,
+                    key_path,
+                    f"duplicate key '{key}' (first at line {first[0]}, column {first[1]})",
+                )
+                # Keep reading so that every duplicate is reported; the value goes nowhere.
+                key = f"\x00duplicate:{len(top.key_lines)}:{key}"
+            top.key_lines[key] = position
+            top.pending_key = key
+            self.key_positions[key_path] = position
+            return True
+
+        if isinstance(event, yaml.ScalarEvent):
+            value: Any = _scalar(event)
+        else:
+            if len(self.stack) >= MAX_DEPTH:
+                self.problem(
+                    event.start_mark,
+                    field_path,
+                    f"nested more than {MAX_DEPTH} levels deep; a release never needs that",
+                )
+                return False
+            value = {} if isinstance(event, yaml.MappingStartEvent) else []
+        self.positions[field_path] = position
+        self._attach(value)
+        if not isinstance(event, yaml.ScalarEvent):
+            self.stack.append(_Open(value, field_path))
+        return True
+
+    def _attach(self, value: Any) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            top.value.append(value)
+        else:
+            assert top.pending_key is not None
+            if not top.pending_key.startswith("\x00duplicate:"):
+                top.value[top.pending_key] = value
+            top.pending_key = None
+
+    def _close(self) -> None:
+        self.stack.pop()
+
+
+def _is_implicit(event: Any) -> bool:
+    """True when the tag is only what the parser inferred, not written by the author."""
+    if isinstance(event, yaml.ScalarEvent):
+        return bool(event.implicit[0] or event.implicit[1])
+    return bool(event.implicit)
+
+
+def _scalar(event: yaml.ScalarEvent) -> str | None:
+    if not event.style:  # plain: only the null words are not text
+        return None if event.value in NULL_WORDS else event.value
+    return event.value

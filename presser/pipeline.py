@@ -1,0 +1,86 @@
+"""Render validated releases to files: context -> renderer per format -> atomic write.
+
+Library functions the CLI and tests call. WeasyPrint is imported only when a
+PDF is asked for, and Jinja only when HTML or PDF is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, ProblemsFound
+from .validation import LoadedRelease, load_release
+from .workspace import Workspace
+from .writing import write_atomic
+
+FORMATS = ("html", "pdf", "txt")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What to render and how; the defaults are what ``presser build`` does."""
+
+    formats: Sequence[str] = FORMATS
+    wire: str | None = None  #: nordic | us; None: the organisation's default
+    width: int | None = None  #: wrap width of the text copy; None: the wire's default
+    ascii_only: bool = False  #: transliterate the text copy to ASCII
+
+
+def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions) -> list[Path]:
+    """Render one release in every format asked for, then write them all.
+
+    Everything is rendered before anything is written, so a failure in one
+    format leaves the previous outputs of this release as they were.
+    """
+    from .context import build_context
+
+    context = build_context(loaded, out_dir=out_dir)
+    rendered: dict[str, bytes] = {}
+    if "html" in options.formats or "pdf" in options.formats:
+        from .templating import environment
+
+        env = environment(loaded.workspace.template_search_path(loaded.organisation.slug))
+    for fmt in options.formats:
+        if fmt == "html":
+            from .renderers.html import render_html
+
+            rendered[fmt] = render_html(context, env)
+        elif fmt == "pdf":
+            from .renderers.pdf import render_pdf
+
+            rendered[fmt] = render_pdf(
+                context, env, project_root=loaded.workspace.root, base_dir=out_dir
+            )
+        elif fmt == "txt":
+            from .renderers.text import render_text
+
+            rendered[fmt] = render_text(
+                context,
+                wire=options.wire or loaded.organisation.profile.wire,
+                width=options.width,
+                ascii_only=options.ascii_only,
+            )
+        else:  # pragma: no cover - the CLI offers only FORMATS
+            raise ValueError(f"unknown format {fmt}")
+    written = []
+    for fmt, data in rendered.items():
+        target = out_dir / f"{loaded.stem}.{fmt}"
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]:
+    """Load every release; raise one :class:`ProblemsFound` with the problems of all."""
+    loaded: list[LoadedRelease] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            loaded.append(load_release(path, workspace))
+        except ProblemsFound as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise ProblemsFound(problems)
+    return loaded

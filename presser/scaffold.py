@@ -1,0 +1,197 @@
+"""New drafts and new workspaces, written so that they validate as they are."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from .errors import UsageProblem
+from .model import Organisation
+from .schema import release_schema_text
+from .workspace import ORGANISATION_FILE, UnknownOrganisation, Workspace
+from .writing import write_atomic
+
+SCHEMA_FILE = Path("schema") / "release.schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/release.schema.json"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+#: The sample text of a new draft, per language; English for any other.
+#: The linter treats these sentences as leftovers that must be replaced.
+DRAFT_TEXT = {
+    "sv": {
+        "headline": "Skriv rubriken här",
+        "lead": "Skriv ingressen här: vad har hänt, för vem och varför det spelar roll.",
+        "body": "Skriv brödtexten här.",
+        "quote": "Skriv citatet här.",
+        "speaker": "Förnamn Efternamn",
+        "role": "titel",
+    },
+    "en": {
+        "headline": "Write the headline here",
+        "lead": "Write the lead here: what happened, to whom, and why it matters.",
+        "body": "Write the body here.",
+        "quote": "Write the quote here.",
+        "speaker": "First Last",
+        "role": "title",
+    },
+}
+
+
+def _check_slug(slug: str, what: str) -> None:
+    if not _SLUG.match(slug):
+        raise UsageProblem(
+            f"{what} {slug!r}: use lower-case letters, digits and '-' (such as spring-fair)"
+        )
+
+
+def _next_full_hour(timezone: str) -> datetime:
+    now = datetime.now(ZoneInfo(timezone)).replace(minute=0, second=0, microsecond=0)
+    return now + timedelta(hours=1)
+
+
+def _yaml_text(value: str) -> str:
+    """A scalar written so YAML reads it back as this exact text."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def draft_yaml(organisation: str, profile: Organisation, published: datetime) -> str:
+    """The text of a new draft release for ``organisation``."""
+    words = DRAFT_TEXT.get(profile.language.split("-")[0], DRAFT_TEXT["en"])
+    lines = [
+        SCHEMA_LINE,
+        f"organisation: {organisation}",
+        f"language: {profile.language}",
+        "type: press-release",
+        "status: draft",
+        f"headline: {_yaml_text(words['headline'])}",
+        f"published: {published.isoformat()}",
+        "",
+        f"lead: {_yaml_text(words['lead'])}",
+        "",
+        "body:",
+        "  - quote: q1",
+        f"  - {_yaml_text(words['body'])}",
+        "",
+        "quotes:",
+        "  - id: q1",
+        f"    text: {_yaml_text(words['quote'])}",
+        f"    speaker: {_yaml_text(words['speaker'])}",
+        f"    role: {_yaml_text(words['role'])}",
+        "",
+    ]
+    if profile.press_contacts:
+        lines.append("# Press contacts come from the organisation; add contacts: for this release.")
+        lines.append("contacts: []")
+    else:
+        lines += [
+            "contacts:",
+            f"  - name: {_yaml_text(words['speaker'])}",
+            "    email: press@example.org",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_schema(workspace_root: Path) -> Path:
+    """Keep ``schema/release.schema.json`` current for editors."""
+    target = workspace_root / SCHEMA_FILE
+    text = release_schema_text()
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        write_atomic(target, text.encode("utf-8"))
+    return target
+
+
+def new_release(workspace: Workspace, slug: str, organisation: str) -> Path:
+    """Write ``releases/<today>-<slug>.yaml``, a draft that validates; never overwrite."""
+    _check_slug(slug, "release name")
+    try:
+        profile = workspace.organisation(organisation).profile
+    except UnknownOrganisation as exc:
+        raise UsageProblem(str(exc)) from None
+    published = _next_full_hour(profile.timezone)
+    target = workspace.releases_dir / f"{published:%Y-%m-%d}-{slug}.yaml"
+    if target.exists():
+        raise UsageProblem(f"{workspace.display(target)} already exists; choose another name")
+    write_schema(workspace.root)
+    write_atomic(target, draft_yaml(organisation, profile, published).encode("utf-8"))
+    return target
+
+
+def init_workspace(
+    directory: Path,
+    *,
+    slug: str,
+    name: str,
+    language: str,
+    timezone: str,
+    country: str | None,
+) -> list[Path]:
+    """Create a workspace with one organisation and one example release."""
+    _check_slug(slug, "organisation name")
+    profile_data: dict[str, object] = {"name": name, "language": language, "timezone": timezone}
+    if country:
+        profile_data["country"] = country
+    try:
+        Organisation.model_validate(profile_data)
+    except ValidationError as exc:
+        details = "; ".join(
+            f"--{e['loc'][0]}: {e.get('ctx', {}).get('error', e['msg'])}" for e in exc.errors()
+        )
+        raise UsageProblem(details) from None
+    org_file = directory / "templates" / slug / ORGANISATION_FILE
+    if org_file.exists():
+        raise UsageProblem(f"{org_file} already exists; nothing was changed")
+
+    org_lines = [
+        f"# {name}: the organisation's profile. Every field is described in the",
+        "# presser format reference; releases take their defaults from here.",
+        f"name: {_yaml_text(name)}",
+        f"language: {language}",
+        f"timezone: {timezone}",
+    ]
+    if country:
+        org_lines.append(f"country: {country.upper()}")
+    org_lines += [
+        "# website: https://www.example.org",
+        "# boilerplate:",
+        f"#   {language}: A paragraph about {name}, printed at the end of every release.",
+        "# press_contacts:",
+        "#   - name: First Last",
+        "#     role: Head of press",
+        "#     email: press@example.org",
+    ]
+    write_atomic(org_file, ("\n".join(org_lines) + "\n").encode("utf-8"))
+    created = [org_file]
+
+    workspace = Workspace(directory)
+    created.append(write_schema(directory))
+    created.append(new_release(workspace, "example", slug))
+    readme = directory / "README.md"
+    if not readme.exists():
+        write_atomic(readme, _workspace_readme(name, slug).encode("utf-8"))
+        created.append(readme)
+    gitignore = directory / ".gitignore"
+    if not gitignore.exists():
+        write_atomic(gitignore, b"build/\n")
+        created.append(gitignore)
+    return created
+
+
+def _workspace_readme(name: str, slug: str) -> str:
+    return f"""# {name}: press releases
+
+Releases are YAML files in `releases/`; the organisation's profile is
+`templates/{slug}/organisation.yaml`. Put your own `release.html.j2`,
+`style.css` or `print.css` beside it to change the look; anything you do not
+supply comes from presser's defaults.
+
+    presser validate              # check every release
+    presser build                 # render every release into build/
+    presser new spring-fair --org {slug}
+
+Editors that understand `# yaml-language-server: $schema=...` (VS Code with the
+YAML extension, for one) complete and check fields from `schema/`.
+"""

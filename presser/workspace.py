@@ -1,0 +1,165 @@
+"""Workspaces and organisations: where releases and templates live.
+
+A workspace is a folder with a ``templates/`` folder in it (``presser init``
+makes one; this repository is one). Every command finds it by walking up
+from the current folder, or from the file it was given, so it works from
+anywhere inside. Each organisation is a folder ``templates/<slug>/`` holding
+an ``organisation.yaml``; whatever else it does not supply comes from the
+workspace's ``templates/_default/`` and then from the default look that ships
+inside the package.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import ValidationError
+
+import presser
+
+from .errors import Problem, ProblemsFound, UsageProblem
+from .loading import Document, load_file
+from .model import Organisation
+from .problems import problems_from_validation
+
+DEFAULT_FOLDER = "_default"
+ORGANISATION_FILE = "organisation.yaml"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def packaged_default_templates() -> Path:
+    """The default look shipped with presser.
+
+    In an installed wheel it is ``presser/default_templates``; in a source
+    checkout (and an editable install) it is the repository's
+    ``templates/_default``, which the wheel is built from.
+    """
+    package = Path(presser.__file__).parent
+    installed = package / "default_templates"
+    return installed if installed.is_dir() else package.parent / "templates" / DEFAULT_FOLDER
+
+
+@dataclass(frozen=True)
+class LoadedOrganisation:
+    """An organisation's validated profile and where its files are."""
+
+    slug: str
+    folder: Path
+    document: Document
+    profile: Organisation
+
+
+@dataclass
+class Workspace:
+    """A folder with ``templates/`` (organisations) and, usually, ``releases/``."""
+
+    root: Path
+    _organisations: dict[str, LoadedOrganisation] = field(default_factory=dict, repr=False)
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def releases_dir(self) -> Path:
+        return self.root / "releases"
+
+    @cached_property
+    def resolved_root(self) -> Path:
+        return self.root.resolve()
+
+    def organisation_slugs(self) -> list[str]:
+        """Every folder under templates/ with an organisation.yaml, sorted."""
+        if not self.templates_dir.is_dir():
+            return []
+        return sorted(
+            entry.name
+            for entry in self.templates_dir.iterdir()
+            if entry.name != DEFAULT_FOLDER
+            and _SLUG.match(entry.name)
+            and (entry / ORGANISATION_FILE).is_file()
+        )
+
+    def template_search_path(self, slug: str) -> list[Path]:
+        """Where templates are looked up, in order: the organisation, then the defaults."""
+        folders = [self.templates_dir / slug, self.templates_dir / DEFAULT_FOLDER]
+        packaged = packaged_default_templates()
+        if packaged.resolve() not in {f.resolve() for f in folders}:
+            folders.append(packaged)
+        return [f for f in folders if f.is_dir()]
+
+    def display(self, path: Path) -> str:
+        """A path as messages show it: relative to the current folder when inside it."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path)
+
+    def contains(self, path: Path) -> bool:
+        """Whether ``path``, with every link followed, stays inside the workspace."""
+        return path.resolve().is_relative_to(self.resolved_root)
+
+    def organisation(self, slug: str) -> LoadedOrganisation:
+        """Load and validate ``templates/<slug>/organisation.yaml`` (cached per workspace).
+
+        Raises :class:`ProblemsFound` for an invalid profile and
+        :class:`UnknownOrganisation` when there is no such organisation.
+        """
+        if slug in self._organisations:
+            return self._organisations[slug]
+        known = self.organisation_slugs()
+        if slug not in known:
+            raise UnknownOrganisation(slug, known)
+        folder = self.templates_dir / slug
+        path = folder / ORGANISATION_FILE
+        document = load_file(path, display_path=self.display(path))
+        if not isinstance(document.data, dict):
+            raise ProblemsFound(
+                [document.problem((), "an organisation is a mapping of fields (name: …)")]
+            )
+        country = document.data.get("country")
+        try:
+            profile = Organisation.model_validate(
+                document.data, context={"country": country.upper() if isinstance(country, str) else None}
+            )
+        except ValidationError as exc:
+            raise ProblemsFound(problems_from_validation(document, exc)) from None
+        loaded = LoadedOrganisation(slug, folder, document, profile)
+        self._organisations[slug] = loaded
+        return loaded
+
+
+class UnknownOrganisation(Exception):
+    """A release names an organisation the workspace does not have."""
+
+    def __init__(self, slug: str, known: list[str]) -> None:
+        self.slug = slug
+        self.known = known
+        close = difflib.get_close_matches(slug, known, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        listed = ", ".join(known) or "none"
+        super().__init__(
+            f"no organisation '{slug}' in templates/ (there is: {listed}){hint}"
+        )
+
+
+def find_workspace(start: Path | None = None) -> Workspace:
+    """The nearest folder at or above ``start`` (default: here) with a templates/ folder."""
+    here = (start or Path.cwd()).resolve()
+    if here.is_file():
+        here = here.parent
+    for folder in (here, *here.parents):
+        if (folder / "templates").is_dir():
+            return Workspace(folder)
+    raise UsageProblem(
+        f"no presser workspace at or above {here} (a folder with templates/ in it); "
+        "create one with: presser init DIR --org SLUG --name 'Organisation name'"
+    )
+
+
+def organisation_problem(exc: UnknownOrganisation, document: Document) -> Problem:
+    return document.problem(("organisation",), str(exc))
