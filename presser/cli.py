@@ -244,9 +244,7 @@ def orgs() -> None:
 @click.option("--org", "slug", required=True, help="Folder name of the organisation (skl).")
 @click.option("--name", required=True, help="The organisation's full name.")
 @click.option("--language", default="en", show_default=True, help="Its releases' language.")
-@click.option(
-    "--timezone", default="Europe/Stockholm", show_default=True, help="IANA time zone."
-)
+@click.option("--timezone", default="Europe/Stockholm", show_default=True, help="IANA time zone.")
 @click.option("--country", default=None, help="Country code for phone numbers (SE).")
 def init(
     directory: Path,

@@ -44,7 +44,9 @@ class MomentContext:
     """A point in time, ready to print."""
 
     iso: str  #: ISO 8601 with offset, in the organisation's time zone
-    display: str  #: formatted by the organisation's pattern and locale, zone abbreviated ("Jan 28, 2010 09:52 CET")
+    #: formatted by the organisation's pattern and locale, zone abbreviated
+    #: ("Jan 28, 2010 09:52 CET")
+    display: str
     date: str  #: the date alone, long form in the release language ("28 januari 2010")
     us_date: str  #: the date as a US wire dateline writes it ("January 28, 2010")
 
@@ -119,7 +121,8 @@ class ReleaseContext:
     headline: str  #: the headline
     subheadline: str | None  #: line under the headline
     department: str | None  #: sending unit
-    dateline: str | None  #: place for the dateline ("OAKLAND, Calif."); the organisation's city when unset
+    #: place for the dateline ("OAKLAND, Calif."); the organisation's city when unset
+    dateline: str | None
     published: MomentContext  #: publication time
     embargo: MomentContext | None  #: embargo, if any
     embargo_line: str | None  #: "EMBARGOED UNTIL …" in the release language, if embargoed
@@ -180,9 +183,7 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
     else:
         lead_html, lead_text, lead_links = None, None, ()
 
-    press = (
-        release.press_contacts if release.press_contacts is not None else org.press_contacts
-    )
+    press = release.press_contacts if release.press_contacts is not None else org.press_contacts
     published = moment(release.published)
     embargo = moment(release.embargo) if release.embargo else None
     organisation = OrganisationContext(
@@ -278,8 +279,12 @@ def _body(
                 )
             )
     # The spec: a quote (or image) not placed is set after the body.
-    blocks += [BlockContext("quote", quote=q) for k, q in quotes.items() if f"quote:{k}" not in placed]
-    blocks += [BlockContext("image", image=i) for k, i in images.items() if f"image:{k}" not in placed]
+    blocks += [
+        BlockContext("quote", quote=q) for k, q in quotes.items() if f"quote:{k}" not in placed
+    ]
+    blocks += [
+        BlockContext("image", image=i) for k, i in images.items() if f"image:{k}" not in placed
+    ]
     return tuple(blocks)
 
 

@@ -65,10 +65,9 @@ class Document:
         node: Any = self.data
         found: FieldPath = ()
         for part in loc:
-            if isinstance(node, dict) and isinstance(part, str) and part in node:
-                node = node[part]
-                found = (*found, part)
-            elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            in_mapping = isinstance(node, dict) and isinstance(part, str) and part in node
+            in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+            if in_mapping or in_list:
                 node = node[part]
                 found = (*found, part)
         return found, self.positions.get(found, (1, 1))

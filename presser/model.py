@@ -13,6 +13,7 @@ Values arrive as text from :mod:`presser.loading`; pydantic's lax mode turns
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import phonenumbers
@@ -89,6 +90,23 @@ def _email(value: str) -> str:
         validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:
         raise ValueError(f"not a valid e-mail address: {exc}") from None
+    return text
+
+
+def _image_path(value: str, info: ValidationInfo) -> str:
+    text = _text(value)
+    if "://" in text or text.startswith(("/", "\\", "~")) or ":" in text[:3]:
+        raise ValueError(
+            "must be a path relative to the release file, not an address or absolute path"
+        )
+    context = info.context or {}
+    release_dir, project_root = context.get("release_dir"), context.get("project_root")
+    if release_dir is not None and project_root is not None:
+        target = Path(release_dir) / text
+        if not target.resolve().is_relative_to(project_root):
+            raise ValueError("must stay inside the project folder (links followed)")
+        if not target.is_file():
+            raise ValueError(f"no such file: {text}")
     return text
 
 
@@ -181,7 +199,7 @@ class Image(StrictModel):
     """A picture that goes with the release."""
 
     id: Identifier = Field(description="Name used to place the image in the body (image: ID).")
-    path: Text = Field(
+    path: Annotated[str, AfterValidator(_image_path)] = Field(
         description="File path relative to the release file; must stay inside the project."
     )
     alt: Text = Field(description="Text alternative for readers who cannot see the image.")
@@ -287,7 +305,8 @@ class Release(StrictModel):
     )
     body: Body | None = Field(
         None,
-        description="Markdown text, or a list of blocks: Markdown text, 'quote: ID' or 'image: ID'.",
+        description="Markdown text, or a list of blocks: Markdown text, 'quote: ID' "
+        "or 'image: ID'.",
     )
     quotes: tuple[Quote, ...] = Field((), description="Quotes; placed by id or set after the body.")
     links: tuple[Link, ...] = Field((), description="Links listed after the body.")
@@ -304,6 +323,9 @@ class Release(StrictModel):
         "language. A list of paragraphs for a jointly issued release.",
     )
     tags: tuple[Text, ...] = Field((), description="Keywords for archives and newsrooms.")
+    wire: Literal["nordic", "us"] | None = Field(
+        None, description="Wire style of the plain-text copy; default: the organisation's."
+    )
 
 
 class Organisation(StrictModel):
@@ -409,4 +431,3 @@ def all_field_names() -> frozenset[str]:
         ImageRef,
     )
     return frozenset(name for model in models for name in model.model_fields)
-

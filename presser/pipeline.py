@@ -58,7 +58,7 @@ def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions)
 
             rendered[fmt] = render_text(
                 context,
-                wire=options.wire or loaded.organisation.profile.wire,
+                wire=options.wire or loaded.release.wire or loaded.organisation.profile.wire,
                 width=options.width,
                 ascii_only=options.ascii_only,
             )

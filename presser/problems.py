@@ -66,7 +66,8 @@ def _message(kind: str, item: Any) -> str:
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
         return f"must be a mapping of fields, not {_kind_of(value)}"
     if kind == "literal_error":
-        return f"{printable(value)} is not one of: {ctx.get('expected', '')}".replace("'", "")
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"{printable(value)} is not one of: {expected}"
     if kind == "timezone_aware":
         return (
             f"{printable(value)} has no UTC offset; add one, such as +01:00 "

@@ -8,16 +8,17 @@ body, a contact somewhere, images inside the project.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from .errors import Problem, ProblemsFound, UsageProblem
 from .loading import Document, load_file
-from .model import ImageRef, QuoteRef, Release
+from .model import Release
 from .problems import problems_from_validation
 from .workspace import LoadedOrganisation, UnknownOrganisation, Workspace
 
@@ -73,12 +74,18 @@ def load_release(path: Path, workspace: Workspace) -> LoadedRelease:
     country = organisation.profile.country if organisation else None
     release: Release | None = None
     try:
-        release = Release.model_validate(data, context={"country": country})
+        release = Release.model_validate(
+            data,
+            context={
+                "country": country,
+                "release_dir": Path(path).parent,
+                "project_root": workspace.resolved_root,
+            },
+        )
     except ValidationError as exc:
         problems.extend(problems_from_validation(document, exc))
-
-    if release is not None and organisation is not None:
-        problems.extend(_cross_field_problems(document, release, organisation, workspace))
+    # Run on the raw data too, so these are reported even when some field is invalid.
+    problems.extend(_cross_field_problems(document, data, organisation))
     if problems:
         raise ProblemsFound(problems)
     assert release is not None and organisation is not None
@@ -86,82 +93,82 @@ def load_release(path: Path, workspace: Workspace) -> LoadedRelease:
 
 
 def _cross_field_problems(
-    document: Document,
-    release: Release,
-    organisation: LoadedOrganisation,
-    workspace: Workspace,
+    document: Document, data: dict[str, Any], organisation: LoadedOrganisation | None
 ) -> Iterator[Problem]:
-    if release.lead is None and release.body is None:
+    """Rules that span fields, checked on the raw data so they need no valid model."""
+    if data.get("lead") is None and data.get("body") is None:
         yield document.problem((), "a release needs a lead or a body (or both)")
 
-    if release.embargo is not None and release.embargo > release.published:
+    published, embargo = _moment(data.get("published")), _moment(data.get("embargo"))
+    if published and embargo and embargo > published:
         yield document.problem(
             ("embargo",),
-            "the embargo lifts after the release is published; "
-            "it must be at or before 'published'",
+            "the embargo lifts after the release is published; it must be at or before 'published'",
         )
 
-    press_contacts = (
-        release.press_contacts
-        if release.press_contacts is not None
-        else organisation.profile.press_contacts
-    )
-    if not release.contacts and not press_contacts:
+    press_contacts = data.get("press_contacts")
+    if press_contacts is None and organisation is not None:
+        press_contacts = organisation.profile.press_contacts
+    if not data.get("contacts") and not press_contacts and organisation is not None:
         yield document.problem(
             (),
             "a release needs at least one contact (contacts: here, or press_contacts: "
             "in the organisation)",
         )
 
-    yield from _duplicate_ids(document, "quotes", [q.id for q in release.quotes])
-    yield from _duplicate_ids(document, "images", [i.id for i in release.images])
+    known: dict[str, set[str]] = {}
+    for name in ("quote", "image"):
+        ids = [_field(item, "id") for item in _list(data.get(f"{name}s"))]
+        yield from _duplicate_ids(document, f"{name}s", ids)
+        known[name] = {i for i in ids if i is not None}
 
-    blocks = release.body if isinstance(release.body, tuple) else ()
     placed: dict[tuple[str, str], int] = {}
-    known = {"quote": {q.id for q in release.quotes}, "image": {i.id for i in release.images}}
-    for index, block in enumerate(blocks):
-        if isinstance(block, QuoteRef | ImageRef):
-            kind = "quote" if isinstance(block, QuoteRef) else "image"
-            ident = block.quote if isinstance(block, QuoteRef) else block.image
-            where = ("body", index, kind)
-            if ident not in known[kind]:
-                listed = ", ".join(sorted(known[kind])) or "none"
-                yield document.problem(
-                    where, f"no {kind} with id '{ident}' in {kind}s: (there is: {listed})"
-                )
-            elif (kind, ident) in placed:
-                yield document.problem(
-                    where,
-                    f"{kind} '{ident}' is already placed at body[{placed[kind, ident]}]; "
-                    "place it once",
-                )
-            else:
-                placed[kind, ident] = index
-
-    for index, image in enumerate(release.images):
-        message = _image_path_problem(document.path, image.path, workspace)
-        if message:
-            yield document.problem(("images", index, "path"), message)
+    for index, block in enumerate(_list(data.get("body"))):
+        kind = next((k for k in ("quote", "image") if _field(block, k) is not None), None)
+        if kind is None:
+            continue
+        ident = _field(block, kind) or ""
+        where = ("body", index, kind)
+        if ident not in known[kind]:
+            listed = ", ".join(sorted(known[kind])) or "none"
+            yield document.problem(
+                where, f"no {kind} with id '{ident}' in {kind}s: (there is: {listed})"
+            )
+        elif (kind, ident) in placed:
+            yield document.problem(
+                where,
+                f"{kind} '{ident}' is already placed at body[{placed[kind, ident]}]; place it once",
+            )
+        else:
+            placed[kind, ident] = index
 
 
-def _duplicate_ids(document: Document, field: str, ids: list[str]) -> Iterator[Problem]:
-    counts = Counter(ids)
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _field(value: Any, name: str) -> str | None:
+    found = value.get(name) if isinstance(value, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def _moment(value: Any) -> datetime | None:
+    try:
+        return _AWARE.validate_python(value)
+    except ValidationError:
+        return None
+
+
+_AWARE: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
+
+
+def _duplicate_ids(document: Document, field: str, ids: list[str | None]) -> Iterator[Problem]:
     seen: set[str] = set()
     for index, ident in enumerate(ids):
-        if counts[ident] > 1 and ident in seen:
+        if ident is not None and ident in seen:
             yield document.problem((field, index, "id"), f"id '{ident}' is used more than once")
-        seen.add(ident)
-
-
-def _image_path_problem(release_path: Path, relative: str, workspace: Workspace) -> str | None:
-    if "://" in relative or relative.startswith(("/", "\\", "~")) or ":" in relative[:3]:
-        return "must be a path relative to the release file, not an address or absolute path"
-    target = release_path.parent / relative
-    if not workspace.contains(target):
-        return "must stay inside the project folder (links followed)"
-    if not target.is_file():
-        return f"no such file: {relative}"
-    return None
+        if ident is not None:
+            seen.add(ident)
 
 
 def release_files(paths: Iterable[Path]) -> list[Path]:

@@ -124,7 +124,8 @@ class Workspace:
         country = document.data.get("country")
         try:
             profile = Organisation.model_validate(
-                document.data, context={"country": country.upper() if isinstance(country, str) else None}
+                document.data,
+                context={"country": country.upper() if isinstance(country, str) else None},
             )
         except ValidationError as exc:
             raise ProblemsFound(problems_from_validation(document, exc)) from None
@@ -142,9 +143,7 @@ class UnknownOrganisation(Exception):
         close = difflib.get_close_matches(slug, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listed = ", ".join(known) or "none"
-        super().__init__(
-            f"no organisation '{slug}' in templates/ (there is: {listed}){hint}"
-        )
+        super().__init__(f"no organisation '{slug}' in templates/ (there is: {listed}){hint}")
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
