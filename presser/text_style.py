@@ -450,12 +450,12 @@ def _localized(moment: datetime, timezone: str) -> datetime:
 _NAMED_FORMATS = ("short", "medium", "long", "full")
 
 
-def _named_pattern(locale: Locale, name: str) -> str:
+def _named_pattern(locale: Locale, name: str, time_name: str | None = None) -> str:
     # CLDR's glue ("{1}, {0}", "{1} 'kl'. {0}") is itself pattern syntax, so splicing the
     # date and time patterns into it yields one pattern whose fields we can then edit.
     glue = str(locale.datetime_formats[name])
     date_pattern = locale.date_formats[name].pattern
-    time_pattern = locale.time_formats[name].pattern
+    time_pattern = locale.time_formats[time_name or name].pattern
     return glue.replace("{1}", date_pattern).replace("{0}", time_pattern)
 
 
@@ -512,16 +512,20 @@ def format_datetime(
     pattern: str | None = None,
     date_locale: str | None = None,
 ) -> str:
-    """Format an aware datetime in ``timezone`` with a CLDR pattern (default: the long form).
+    """Format an aware datetime in ``timezone`` with a CLDR pattern.
 
-    ``pattern`` may also be ``short``, ``medium``, ``long`` or ``full``. Month and day names
-    come from ``date_locale`` or else ``language``.
+    ``pattern`` may also be ``short``, ``medium``, ``long`` or ``full``; the default is the
+    long date with the short time and the zone ("28 januari 2010 09:52 CET"), as a release
+    is dated to the minute. Month and day names come from ``date_locale`` or else ``language``.
     """
     local = _localized(moment, timezone)
     locale = babel_locale(date_locale or language)
-    chosen = pattern or "long"
-    if chosen in _NAMED_FORMATS:
-        chosen = _named_pattern(locale, chosen)
+    if pattern is None:
+        chosen = _named_pattern(locale, "long", time_name="short") + " z"
+    elif pattern in _NAMED_FORMATS:
+        chosen = _named_pattern(locale, pattern)
+    else:
+        chosen = pattern
     chosen = _replace_short_zone(chosen, _zone_abbreviation(local, locale))
     result: str = babel_dates.format_datetime(
         local, chosen, tzinfo=ZoneInfo(timezone), locale=locale
