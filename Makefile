@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 
-.PHONY: demo test lint golden schema readme-picture clean
+.PHONY: demo test lint golden docs readme-picture clean
 
 # The venv and the install, redone when pyproject.toml changes.
 $(INSTALLED): pyproject.toml
@@ -37,10 +37,11 @@ lint: $(INSTALLED)
 golden: $(INSTALLED) $(SYSTEM)
 	PRESSER_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-## schema: regenerate schema/release.schema.json and docs/format.md from the models
-schema: $(INSTALLED)
+## docs: regenerate schema/release.schema.json, docs/format.md and docs/context.md from the code
+docs: $(INSTALLED)
 	$(BIN)/python -m presser schema > schema/release.schema.json
-	$(BIN)/python -m presser.docs > docs/format.md
+	$(BIN)/python -m presser.docs format > docs/format.md
+	$(BIN)/python -m presser.docs context > docs/context.md
 
 ## readme-picture: docs/release-page.png, page 1 of a rendered release
 readme-picture: demo
