@@ -34,6 +34,18 @@ def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions)
     Everything is rendered before anything is written, so a failure in one
     format leaves the previous outputs of this release as they were.
     """
+    written = []
+    for fmt, data in render_outputs(loaded, out_dir, options).items():
+        target = out_dir / f"{loaded.stem}.{fmt}"
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def render_outputs(
+    loaded: LoadedRelease, out_dir: Path, options: RenderOptions
+) -> dict[str, bytes]:
+    """The bytes of each output format of one release, meant for ``out_dir`` (nothing written)."""
     from .context import build_context
 
     context = build_context(loaded, out_dir=out_dir)
@@ -64,12 +76,7 @@ def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions)
             )
         else:  # pragma: no cover - the CLI offers only FORMATS
             raise ValueError(f"unknown format {fmt}")
-    written = []
-    for fmt, data in rendered.items():
-        target = out_dir / f"{loaded.stem}.{fmt}"
-        write_atomic(target, data)
-        written.append(target)
-    return written
+    return rendered
 
 
 def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]:

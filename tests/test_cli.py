@@ -60,9 +60,7 @@ def test_validate_ok(runner: CliRunner, in_workspace: Path) -> None:
 
 
 def test_validate_reports_every_problem_and_exits_1(runner: CliRunner, in_workspace: Path) -> None:
-    bad = RELEASE_YAML.replace("headline: En rubrik", "headlin: En rubrik").replace(
-        "+01:00", ""
-    )
+    bad = RELEASE_YAML.replace("headline: En rubrik", "headlin: En rubrik").replace("+01:00", "")
     (in_workspace / "releases" / "bad.yaml").write_text(bad, encoding="utf-8")
     result = runner.invoke(cli, ["validate", "releases"])
     assert result.exit_code == 1

@@ -390,8 +390,7 @@ def test_converts_to_the_organisation_zone() -> None:
 def test_default_pattern_is_the_long_date_with_minutes() -> None:
     published = datetime(2010, 1, 28, 9, 52, tzinfo=CET)
     assert (
-        format_datetime(published, timezone=STOCKHOLM, language="sv")
-        == "28 januari 2010 09:52 CET"
+        format_datetime(published, timezone=STOCKHOLM, language="sv") == "28 januari 2010 09:52 CET"
     )
     assert (
         format_datetime(published, timezone=STOCKHOLM, language="en")
