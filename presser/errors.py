@@ -32,8 +32,16 @@ def format_field_path(field_path: FieldPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += f".{part}" if text else part
+            name = _escape(part)
+            text += f".{name}" if text else name
     return text or "(root)"
+
+
+def _escape(text: str) -> str:
+    """Control characters, bidi overrides and the like as escapes: never raw to a terminal."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
 
 
 def printable(value: object, limit: int = 60) -> str:
@@ -45,10 +53,7 @@ def printable(value: object, limit: int = 60) -> str:
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    escaped = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
-    return f"'{escaped}'"
+    return f"'{_escape(text)}'"
 
 
 @dataclass(frozen=True, order=True)
@@ -60,6 +65,11 @@ class Problem:
     column: int
     field: str
     message: str
+
+    def __post_init__(self) -> None:
+        # Values from untrusted files reach messages; escape them once, here, for every output.
+        for name in ("path", "field", "message"):
+            object.__setattr__(self, name, _escape(getattr(self, name)))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 import presser
 
-from .errors import Problem, ProblemsFound, UsageProblem
+from .errors import Problem, ProblemsFound, UsageProblem, printable
 from .loading import Document, load_file
 from .model import Organisation
 from .problems import problems_from_validation
