@@ -143,7 +143,8 @@ class UnknownOrganisation(Exception):
         close = difflib.get_close_matches(slug, known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         listed = ", ".join(known) or "none"
-        super().__init__(f"no organisation '{slug}' in templates/ (there is: {listed}){hint}")
+        name = printable(slug)
+        super().__init__(f"no organisation {name} in templates/ (there is: {listed}){hint}")
 
 
 def find_workspace(start: Path | None = None) -> Workspace:
