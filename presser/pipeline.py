@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem, ProblemsFound
+from .errors import Problem, ProblemsFound, UsageProblem
 from .validation import LoadedRelease, load_release
 from .workspace import Workspace
 from .writing import write_atomic
@@ -90,4 +90,16 @@ def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]
             problems.extend(p for p in exc.problems if p not in problems)
     if problems:
         raise ProblemsFound(problems)
+    _check_unique_stems(loaded)
     return loaded
+
+
+def _check_unique_stems(releases: list[LoadedRelease]) -> None:
+    """Two releases named alike in different folders would overwrite each other's outputs."""
+    seen: dict[str, Path] = {}
+    for loaded in releases:
+        other = seen.setdefault(loaded.stem, loaded.path)
+        if other != loaded.path:
+            raise UsageProblem(
+                f"{other} and {loaded.path} would both render to {loaded.stem}.*; rename one"
+            )

@@ -246,3 +246,11 @@ def test_python_dash_m_presser_runs_as_a_process(in_workspace: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, "1 release valid.\n", "")
+
+
+def test_two_releases_with_one_name_are_refused(runner: CliRunner, in_workspace: Path) -> None:
+    (in_workspace / "releases" / "2026").mkdir()
+    (in_workspace / "releases" / "2026" / "good.yaml").write_text(RELEASE_YAML, encoding="utf-8")
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 2
+    assert "would both render to good.*" in result.output
