@@ -1,0 +1,251 @@
+"""The Jinja environment that renders an organisation's templates.
+
+Templates are looked up along the organisation's search path
+(:meth:`Workspace.template_search_path`): a plain name such as
+``release.html.j2`` is found in the organisation's folder first and then in
+the defaults; ``default:release.html.j2`` looks only in the defaults
+(the workspace's ``templates/_default``, then the packaged one), so an
+organisation's template can ``{% extends "default:release.html.j2" %}`` and
+replace a single block.
+
+Templates are sandboxed: they see only the values presser passes in (the
+render context of :mod:`presser.context`), may not reach Python internals or
+call methods, and any mistake (syntax, unsafe access, an undefined name)
+becomes a :class:`TemplateProblem` naming the template file and line.
+Template names come from presser, never from release data.
+"""
+
+from __future__ import annotations
+
+import functools
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+)
+from jinja2.runtime import LoopContext
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from .errors import TemplateProblem
+
+DEFAULT_PREFIX = "default:"
+
+#: Errors that, raised while a template renders, are the template's fault.
+_TEMPLATE_FAULTS = (
+    TemplateError,
+    TypeError,
+    ValueError,
+    LookupError,
+    AttributeError,
+    ArithmeticError,
+)
+
+
+class SearchPathLoader(BaseLoader):
+    """Loads templates from an organisation's folder, then from the default folders.
+
+    Each lookup goes through Jinja's :class:`FileSystemLoader`, which already
+    refuses names with ``..``; a file found by following a link out of its
+    folder is refused as well.
+    """
+
+    def __init__(self, organisation: Path, defaults: Sequence[Path]) -> None:
+        self.organisation = organisation
+        self.defaults = tuple(defaults)
+        self.folders = (organisation, *self.defaults)
+        self._all = FileSystemLoader(self.folders)
+        self._defaults = FileSystemLoader(self.defaults)
+        self._own = FileSystemLoader(organisation)
+        self._roots = tuple(f.resolve() for f in self.folders)
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template.startswith(DEFAULT_PREFIX):
+            loader = self._defaults
+            name = template[len(DEFAULT_PREFIX) :]
+        else:
+            loader, name = self._all, template
+        source, filename, uptodate = loader.get_source(environment, name)
+        self._check_inside(template, filename)
+        return source, filename, uptodate
+
+    def own_source(self, environment: Environment, name: str) -> str | None:
+        """The organisation's own file ``name``, or None when it has none."""
+        try:
+            source, filename, _ = self._own.get_source(environment, name)
+        except TemplateNotFound:
+            return None
+        self._check_inside(name, filename)
+        return source
+
+    def default_source(self, environment: Environment, name: str) -> str | None:
+        """The first default folder's file ``name``, or None when no default has it."""
+        try:
+            source, filename, _ = self._defaults.get_source(environment, name)
+        except TemplateNotFound:
+            return None
+        self._check_inside(name, filename)
+        return source
+
+    def list_templates(self) -> list[str]:
+        names = set(self._all.list_templates())
+        names |= {DEFAULT_PREFIX + n for n in self._defaults.list_templates()}
+        return sorted(names)
+
+    def _check_inside(self, template: str, filename: str | None) -> None:
+        # A symbolic link inside a template folder must not lead out of it.
+        if filename is None:
+            return
+        resolved = Path(filename).resolve()
+        if not any(resolved.is_relative_to(root) for root in self._roots):
+            raise TemplateNotFound(template)
+
+
+class PresserEnvironment(ImmutableSandboxedEnvironment):
+    """The sandbox, stricter: templates read attributes but never call methods.
+
+    Every value a template needs is already in the render context, so a
+    method call can only be a way around it: ``'{}'.format`` (which Jinja's
+    sandbox would otherwise allow in a safe form) and bound methods of the
+    context objects are refused as unsafe. Jinja's own loop helpers stay usable.
+    """
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, LoopContext):
+            return True
+        return not (callable(value) and not isinstance(value, type))
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        # Returning None sends str.format through is_safe_attribute, which refuses it.
+        return None
+
+    @property
+    def search_loader(self) -> SearchPathLoader:
+        """The loader, typed."""
+        loader = self.loader
+        assert isinstance(loader, SearchPathLoader)
+        return loader
+
+
+def environment(search_path: Sequence[Path], *, autoescape: bool = True) -> PresserEnvironment:
+    """The environment over an organisation's search path, HTML-escaping by default.
+
+    ``search_path`` is what :meth:`Workspace.template_search_path` gives: the
+    organisation's folder first, then the default folders. Environments are
+    cached per search path, so each template compiles once per process.
+    """
+    if not search_path:
+        raise TemplateProblem("no template folders to look in")
+    return _environment(tuple(search_path), autoescape)
+
+
+@functools.lru_cache(maxsize=64)
+def _environment(folders: tuple[Path, ...], autoescape: bool) -> PresserEnvironment:
+    organisation, *defaults = folders
+    return PresserEnvironment(
+        loader=SearchPathLoader(organisation, defaults),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def display_path(filename: str | None) -> str:
+    """A template file as messages show it: ``templates/skl/release.html.j2``.
+
+    The folder that holds the template folder is the natural anchor: a
+    workspace's ``templates/<slug>`` or the package's ``default_templates``.
+    """
+    if not filename:
+        return "<template>"
+    path = Path(filename)
+    try:
+        return path.relative_to(path.parent.parent.parent).as_posix()
+    except ValueError:  # pragma: no cover - a path always lies under its grandparent
+        return str(path)
+
+
+def _template_frame(exc: BaseException, env: PresserEnvironment) -> tuple[str | None, int]:
+    """The innermost template file and line in a rendering traceback.
+
+    Jinja rewrites the traceback so that template code shows as frames of the
+    template file itself, at the template's line.
+    """
+    roots = tuple(f.resolve() for f in env.search_loader.folders)
+    found: tuple[str | None, int] = (None, 0)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename)
+        if path.suffix != ".py" and any(path.resolve().is_relative_to(r) for r in roots):
+            found = (frame.filename, frame.lineno or 0)
+    return found
+
+
+def _problem(exc: BaseException, env: PresserEnvironment, name: str) -> TemplateProblem:
+    if isinstance(exc, TemplateSyntaxError):
+        where = f"{display_path(exc.filename)}:{exc.lineno}"
+        return TemplateProblem(f"{where}: {exc.message}")
+    if isinstance(exc, TemplateNotFound):
+        folders = ", ".join(str(f) for f in env.search_loader.folders)
+        return TemplateProblem(f"template {exc.name!r} not found (looked in {folders})")
+    filename, line = _template_frame(exc, env)
+    where = f"{display_path(filename)}:{line}" if filename else name
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return TemplateProblem(f"{where}: {message}")
+
+
+def render_template(env: PresserEnvironment, name: str, **variables: Any) -> str:
+    """Render template ``name`` with ``variables``; any template mistake is a TemplateProblem."""
+    try:
+        template = env.get_template(name)
+        return template.render(**variables)
+    except _TEMPLATE_FAULTS as exc:
+        raise _problem(exc, env, name) from exc
+
+
+def read_stylesheet(env: PresserEnvironment, name: str) -> str:
+    """The default's stylesheet ``name`` followed by the organisation's own, if it has one.
+
+    An organisation's file so holds only what differs from the default, and
+    wins where both set the same property. Read through the template folders,
+    with the same refusals as templates.
+    """
+    loader = env.search_loader
+    try:
+        parts = [loader.default_source(env, name), loader.own_source(env, name)]
+        if parts == [None, None]:
+            raise TemplateNotFound(name)
+    except TemplateNotFound as exc:
+        raise _problem(exc, env, name) from exc
+    return "\n".join(part for part in parts if part is not None)
+
+
+def read_stylesheets(env: PresserEnvironment, names: Sequence[str]) -> str:
+    """Several stylesheets as one: every default first, then the organisation's own.
+
+    So an organisation's file overrides any default rule of equal specificity,
+    whichever default file that rule came from.
+    """
+    loader = env.search_loader
+    try:
+        defaults = [loader.default_source(env, name) for name in names]
+        own = [loader.own_source(env, name) for name in names]
+        for name, default, mine in zip(names, defaults, own, strict=True):
+            if default is None and mine is None:
+                raise TemplateNotFound(name)
+    except TemplateNotFound as exc:
+        raise _problem(exc, env, ", ".join(names)) from exc
+    return "\n".join(part for part in (*defaults, *own) if part is not None)
