@@ -47,6 +47,7 @@ docs: $(INSTALLED)
 readme-picture: demo
 	bash scripts/system-deps.sh poppler-utils
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile build/2010-01-28-jonkoping-1-4-miljoner.pdf docs/release-page
+	$(BIN)/python -c "from PIL import Image; Image.open('docs/release-page.png').convert('RGB').quantize(48).save('docs/release-page.png', optimize=True)"
 
 clean:
 	rm -rf build $(VENV)

@@ -154,6 +154,8 @@ _MESSAGES: dict[str, str] = {
     "links": N_("Links"),
     # TRANSLATORS: page number label in print ("Page 2").
     "page": N_("Page"),
+    # TRANSLATORS: word between page numbers in print ("Page 1 of 2").
+    "page_of": N_("of"),
     # TRANSLATORS: heading of a table of contents.
     "contents": N_("Contents"),
 }
@@ -220,6 +222,7 @@ class Labels:
     photo: str
     links: str
     page: str
+    page_of: str
     contents: str
 
     def release_type(self, type_: str) -> str:

@@ -67,7 +67,7 @@ def test_page_header_and_numbers(real: tuple[str, ReleaseContext, bytes, PdfRead
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
-        assert f"{context.labels.page} {number} / {total}" in text
+        assert f"{context.labels.page} {number} {context.labels.page_of} {total}" in text
         if number > 1:
             assert context.organisation.name in text and context.type_label in text
     # The words the header is made of are never printed on their own.

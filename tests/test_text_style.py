@@ -561,6 +561,7 @@ def test_swedish_labels_in_full() -> None:
         photo="Foto",
         links="Länkar",
         page="Sida",
+        page_of="av",
         contents="Innehåll",
     )
 
@@ -584,6 +585,7 @@ def test_english_labels_in_full() -> None:
         photo="Photo",
         links="Links",
         page="Page",
+        page_of="of",
         contents="Contents",
     )
 
