@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from presser import docs
 from presser.cli import cli
+from presser.pipeline import RenderOptions, render_outputs
+from presser.validation import load_release
 
-from .conftest import REPO
+from .conftest import REPO, MakeWorkspace
 
 
 def test_format_reference_is_current() -> None:
@@ -62,3 +65,16 @@ def test_the_spec_example_fields_all_exist() -> None:
         "image",
     }
     assert keys - known == set()
+
+
+def test_the_readme_example_release_validates_and_renders(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    example = readme.split("## A release", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert len(example.strip().splitlines()) <= 12
+    skl = (REPO / "templates" / "skl" / "organisation.yaml").read_text(encoding="utf-8")
+    workspace = make_workspace(releases={"example.yaml": example}, organisations={"skl": skl})
+    loaded = load_release(workspace.releases_dir / "example.yaml", workspace)
+    text = render_outputs(loaded, tmp_path / "build", RenderOptions(formats=("txt",)))["txt"]
+    assert "– Responsen har varit mycket positiv, säger Anders Knape." in text.decode()
