@@ -193,7 +193,7 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         website=org.website,
         brand_colour=org.brand_colour or DEFAULT_BRAND_COLOUR,
     )
-    context = ReleaseContext(
+    return ReleaseContext(
         stem=loaded.stem,
         language=language,
         type=release.type,
@@ -218,10 +218,11 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         tags=release.tags,
         labels=labels,
         organisation=organisation,
-        json_ld=Markup(""),
+        json_ld=_json_ld(
+            release.headline, language, published, organisation, lead_text, release.tags
+        ),
         generator=f"presser {presser.__version__}",
     )
-    return _with_json_ld(context)
 
 
 def _quote(quote: Quote, language: str, style: str | None) -> QuoteContext:
@@ -330,29 +331,31 @@ def _boilerplate(loaded: LoadedRelease) -> tuple[str, ...]:
     return (chosen,) if isinstance(chosen, str) else tuple(chosen)
 
 
-def _with_json_ld(context: ReleaseContext) -> ReleaseContext:
+def _json_ld(
+    headline: str,
+    language: str,
+    published: MomentContext,
+    organisation: OrganisationContext,
+    description: str | None,
+    tags: tuple[str, ...],
+) -> Markup:
+    """schema.org NewsArticle as JSON that is safe inside a <script> element."""
+    publisher: dict[str, str] = {"@type": "Organization", "name": organisation.name}
+    if organisation.website:
+        publisher["url"] = organisation.website
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": context.headline,
-        "inLanguage": context.language,
-        "datePublished": context.published.iso,
-        "author": {"@type": "Organization", "name": context.organisation.name},
-        "publisher": {"@type": "Organization", "name": context.organisation.name},
+        "headline": headline,
+        "inLanguage": language,
+        "datePublished": published.iso,
+        "author": {"@type": "Organization", "name": organisation.name},
+        "publisher": publisher,
     }
-    if context.organisation.website:
-        article["publisher"] = {**article["publisher"], "url": context.organisation.website}  # type: ignore[dict-item]
-    if context.lead_text:
-        article["description"] = context.lead_text
-    if context.tags:
-        article["keywords"] = list(context.tags)
+    if description:
+        article["description"] = description
+    if tags:
+        article["keywords"] = list(tags)
     text = json.dumps(article, ensure_ascii=False, indent=2)
     # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical.
-    safe = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return _replace(context, json_ld=Markup(safe))
-
-
-def _replace(context: ReleaseContext, **changes: object) -> ReleaseContext:
-    from dataclasses import replace
-
-    return replace(context, **changes)  # type: ignore[arg-type]
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
