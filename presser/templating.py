@@ -217,20 +217,8 @@ def render_template(env: PresserEnvironment, name: str, **variables: Any) -> str
 
 
 def read_stylesheet(env: PresserEnvironment, name: str) -> str:
-    """The default's stylesheet ``name`` followed by the organisation's own, if it has one.
-
-    An organisation's file so holds only what differs from the default, and
-    wins where both set the same property. Read through the template folders,
-    with the same refusals as templates.
-    """
-    loader = env.search_loader
-    try:
-        parts = [loader.default_source(env, name), loader.own_source(env, name)]
-        if parts == [None, None]:
-            raise TemplateNotFound(name)
-    except TemplateNotFound as exc:
-        raise _problem(exc, env, name) from exc
-    return "\n".join(part for part in parts if part is not None)
+    """The default's stylesheet ``name`` followed by the organisation's own, if it has one."""
+    return read_stylesheets(env, (name,))
 
 
 def read_stylesheets(env: PresserEnvironment, names: Sequence[str]) -> str:
