@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
+TEST_SYSTEM := $(VENV)/.system-deps-test
 
 .PHONY: demo test lint golden docs readme-picture clean
 
@@ -19,12 +20,17 @@ $(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
 	bash scripts/system-deps.sh
 	touch $@
 
+# The tests also drive a real browser (Debian's chromium) for the HTML page.
+$(TEST_SYSTEM): scripts/system-deps.sh | $(INSTALLED)
+	bash scripts/system-deps.sh chromium
+	touch $@
+
 ## demo: install, then render every release in releases/ into build/
 demo: $(INSTALLED) $(SYSTEM)
 	$(BIN)/presser build
 
 ## test: the whole test suite
-test: $(INSTALLED) $(SYSTEM)
+test: $(INSTALLED) $(SYSTEM) $(TEST_SYSTEM)
 	$(BIN)/python -m pytest -q
 
 ## lint: ruff, ruff format --check, mypy
