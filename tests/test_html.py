@@ -361,3 +361,13 @@ def test_brand_colour_must_be_a_colour(make_workspace: MakeWorkspace) -> None:
     )
     with pytest.raises(TemplateProblem, match="brand colour"):
         render(workspace, bad)
+
+
+def test_the_page_is_well_formed_html(real: tuple[ReleaseContext, bytes, Node]) -> None:
+    """html5lib, the WHATWG parsing algorithm, in strict mode: any parse error fails."""
+    import html5lib
+
+    _, html, _ = real
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    parser.parse(html)
+    assert parser.errors == []
