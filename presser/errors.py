@@ -11,9 +11,8 @@ Exit codes (documented in the README and in ``presser --help``):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import click
 
@@ -117,15 +116,3 @@ class WriteError(PresserError):
 
 class TemplateProblem(PresserError):
     """An organisation template failed to render (syntax error, unsafe access)."""
-
-
-def problem_at(
-    path: Path | str, line: int, column: int, field_path: FieldPath | str, message: str
-) -> Problem:
-    field = field_path if isinstance(field_path, str) else format_field_path(field_path)
-    return Problem(str(path), line, column, field, message)
-
-
-def raise_if_any(problems: Sequence[Problem]) -> None:
-    if problems:
-        raise ProblemsFound(problems)

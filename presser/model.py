@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -31,10 +31,14 @@ from pydantic import (
     model_validator,
 )
 
-RELEASE_TYPES = ("press-release", "news", "statement", "invitation")
-STATUSES = ("draft", "review", "approved", "published")
-WIRE_STYLES = ("nordic", "us")
-QUOTE_STYLES = ("dash", "hyphen", "curly", "straight", "guillemets", "low-high")
+ReleaseType = Literal["press-release", "news", "statement", "invitation"]
+Status = Literal["draft", "review", "approved", "published"]
+WireStyle = Literal["nordic", "us"]
+QuoteStyle = Literal["dash", "hyphen", "curly", "straight", "guillemets", "low-high"]
+
+RELEASE_TYPES: tuple[str, ...] = get_args(ReleaseType)
+WIRE_STYLES: tuple[str, ...] = get_args(WireStyle)
+QUOTE_STYLES: tuple[str, ...] = get_args(QuoteStyle)
 
 
 def _text(value: str) -> str:
@@ -280,12 +284,10 @@ class Release(StrictModel):
     language: Language | None = Field(
         None, description="BCP 47 language tag; default: the organisation's language."
     )
-    type: Literal["press-release", "news", "statement", "invitation"] = Field(
+    type: ReleaseType = Field(
         "press-release", description="Kind of release; sets the label on top."
     )
-    status: Literal["draft", "review", "approved", "published"] = Field(
-        "draft", description="Where the release is in the editorial workflow."
-    )
+    status: Status = Field("draft", description="Where the release is in the editorial workflow.")
     headline: Text = Field(description="The headline.")
     subheadline: Text | None = Field(None, description="Optional line under the headline.")
     department: Text | None = Field(
@@ -323,7 +325,7 @@ class Release(StrictModel):
         "language. A list of paragraphs for a jointly issued release.",
     )
     tags: tuple[Text, ...] = Field((), description="Keywords for archives and newsrooms.")
-    wire: Literal["nordic", "us"] | None = Field(
+    wire: WireStyle | None = Field(
         None, description="Wire style of the plain-text copy; default: the organisation's."
     )
 
@@ -357,12 +359,10 @@ class Organisation(StrictModel):
     press_contacts: tuple[Contact, ...] = Field(
         (), description="Press contacts printed on every release unless it names its own."
     )
-    quote_style: Literal["dash", "hyphen", "curly", "straight", "guillemets", "low-high"] | None = (
-        Field(None, description="House style for quotes; default: the language's own.")
+    quote_style: QuoteStyle | None = Field(
+        None, description="House style for quotes; default: the language's own."
     )
-    wire: Literal["nordic", "us"] = Field(
-        "nordic", description="Default wire style of the plain-text copy."
-    )
+    wire: WireStyle = Field("nordic", description="Default wire style of the plain-text copy.")
     brand_colour: str | None = Field(
         None, description="Accent colour of pages and PDFs, as #rgb or #rrggbb."
     )

@@ -37,6 +37,8 @@ from babel import dates as babel_dates
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
+from .model import QUOTE_STYLES, RELEASE_TYPES
+
 __all__ = [
     "DOMAIN",
     "MESSAGE_IDS",
@@ -62,8 +64,6 @@ __all__ = [
 
 DOMAIN = "presser"
 NORDIC_LANGUAGES = frozenset({"sv", "nb", "nn", "no", "da", "fi", "is"})
-QUOTE_STYLES: tuple[str, ...] = ("dash", "hyphen", "curly", "straight", "guillemets", "low-high")
-RELEASE_TYPES: tuple[str, ...] = ("press-release", "news", "statement", "invitation")
 
 NBSP = "\u00a0"
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 import presser
 
-from .errors import Problem, ProblemsFound, UsageProblem, printable
+from .errors import ProblemsFound, UsageProblem, printable
 from .loading import Document, load_file
 from .model import Organisation
 from .problems import problems_from_validation
@@ -159,7 +159,3 @@ def find_workspace(start: Path | None = None) -> Workspace:
         f"no presser workspace at or above {here} (a folder with templates/ in it); "
         "create one with: presser init DIR --org SLUG --name 'Organisation name'"
     )
-
-
-def organisation_problem(exc: UnknownOrganisation, document: Document) -> Problem:
-    return document.problem(("organisation",), str(exc))

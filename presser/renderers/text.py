@@ -72,11 +72,11 @@ from dataclasses import dataclass
 
 from ..context import BlockContext, ContactContext, ReleaseContext
 from ..markdown import TextBlock, TextLink
+from ..model import WIRE_STYLES
 from ..transliterate import to_ascii
 
 __all__ = ["DEFAULT_WIDTHS", "WIRE_STYLES", "render_text"]
 
-WIRE_STYLES: tuple[str, ...] = ("nordic", "us")
 #: Wrapping width when none is given: the seeds are unwrapped; US wires use 72 columns.
 DEFAULT_WIDTHS: dict[str, int] = {"nordic": 0, "us": 72}
 
