@@ -270,6 +270,12 @@ def init(
         click.echo(f"Created {path}")
 
 
+# --- editorial checks: presser lint (issue 3) ---
+
+
+# --- workflow: submit, approve, reject, publish, correct, status (issue 3) ---
+
+
 def main() -> None:
     """Console entry point."""
     cli(prog_name="presser")
