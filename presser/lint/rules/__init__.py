@@ -1,0 +1,31 @@
+"""The rules, one module per topic; importing this package registers them all."""
+
+from . import (
+    contacts,
+    dates,
+    embargo,
+    headline,
+    images,
+    lead,
+    leftovers,
+    links,
+    organisation,
+    quotes,
+    readability,
+    typography,
+)
+
+__all__ = [
+    "contacts",
+    "dates",
+    "embargo",
+    "headline",
+    "images",
+    "lead",
+    "leftovers",
+    "links",
+    "organisation",
+    "quotes",
+    "readability",
+    "typography",
+]
