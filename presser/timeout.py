@@ -1,0 +1,92 @@
+"""A time limit on rendering one release (``render_timeout_seconds``).
+
+Rendering cost is the one thing presser cannot promise for hostile input: a
+release or template can ask WeasyPrint for a very long layout. The limit stops
+such a render cleanly and names the release.
+
+How: a watchdog thread, started per release, raises an exception *inside the
+rendering thread* when time is up (``PyThreadState_SetAsyncExc``, the
+mechanism behind ``KeyboardInterrupt``-like interruption). It is delivered
+between two Python bytecodes, and WeasyPrint's layout loop is Python code, so
+it arrives within milliseconds. Compared with the alternatives:
+
+- ``SIGALRM`` works only in the main thread and would clobber any other user
+  of the process's single real-time timer (test runners use it);
+- rendering in a forked worker that is killed at the deadline really stops
+  anything, but every release would then pay WeasyPrint's and fontconfig's
+  cold start, which is most of the cost of a small PDF.
+
+The exception derives from :class:`BaseException`, so WeasyPrint's own
+``except Exception`` (it swallows image errors and goes on) cannot catch it.
+A single C call (Pango shaping one paragraph, Pillow decoding one image) is
+not interrupted; the other limits (string length, image pixels) keep each of
+those short. A normal render pays for starting one idle thread.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from .errors import PresserError
+
+T = TypeVar("T")
+
+
+class RenderTimeout(PresserError):
+    """A release took longer to render than ``render_timeout_seconds``; nothing was written."""
+
+
+class _Expired(BaseException):
+    """Raised in the rendering thread by the watchdog; turned into :class:`RenderTimeout`."""
+
+
+def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
+    """Make ``exception`` pending in the thread; ``None`` clears one not yet delivered."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(thread_id), ctypes.py_object(exception) if exception else None
+    )
+
+
+def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -> T:
+    """Return ``function()``, or raise :class:`RenderTimeout` once it has run ``seconds``.
+
+    ``what`` names the work in the message (the release's path). A limit of
+    0 or less, or infinity, means no limit. A function, not a context manager:
+    between the body's end and the disarming below there must be no frame
+    (such as contextlib's) where the exception could still arrive unhandled.
+    """
+    if seconds <= 0 or math.isinf(seconds):
+        return function()
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"armed": True, "fired": False}
+
+    def expire() -> None:
+        # Under the lock, so the exception is never made pending after disarming.
+        with lock:
+            if state["armed"]:
+                state["fired"] = True
+                _raise_in(target, _Expired)
+
+    watchdog = threading.Timer(seconds, expire)
+    watchdog.daemon = True
+    try:
+        watchdog.start()
+        try:
+            return function()
+        finally:
+            with lock:
+                state["armed"] = False
+                if state["fired"]:
+                    _raise_in(target, None)  # fired just as the work ended: never delivered
+            watchdog.cancel()
+    except _Expired:
+        # Caught out here, so delivery anywhere above (even in the finally) ends the same way.
+        raise RenderTimeout(
+            f"rendering {what} took longer than the limit of {seconds:g} s "
+            "(render_timeout_seconds); it was stopped and none of its outputs was written"
+        ) from None

@@ -1,0 +1,251 @@
+"""Organisation templates from an untrusted agency: every known sandbox escape is a clean error.
+
+Each template below is a known way out of Jinja's sandbox, or a way to make
+presser read, fetch or compute something it must not. Run through the CLI
+(``presser render``), each ends with exit 1 and one message naming the
+template file and line, never a traceback; the guard sees no outside read,
+no connection and no program started.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from presser.cli import cli
+
+from ..conftest import ORGANISATION_YAML, RELEASE_YAML
+from .guards import Guard
+
+TEMPLATE = "release.html.j2"
+
+#: (id, template line 3) -> part of the message. Lines 1-2 are harmless, so the
+#: reported line proves the position is the payload's.
+ESCAPES = {
+    "subclasses": (
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "access to attribute '__class__' of 'str' object is unsafe",
+    ),
+    "mro-via-release": ("{{ release.__class__.__mro__ }}", "'__class__'"),
+    "globals-of-lipsum": ("{{ lipsum.__globals__['os'].popen('id').read() }}", "'__globals__'"),
+    "globals-of-cycler": ("{{ cycler.__init__.__globals__.os }}", "'__init__'"),
+    "globals-of-namespace": ("{{ namespace.__init__.__globals__ }}", "'__init__'"),
+    "self-context": ("{{ self._TemplateReference__context }}", "unsafe"),
+    "dict-of-context": ("{{ release.__dict__ }}", "'__dict__'"),
+    "str-format": ("{{ '{0.__class__.__mro__}'.format(release) }}", "'format'"),
+    "str-format-map": ("{{ '{a.__class__}'.format_map({'a': release}) }}", "'format_map'"),
+    "attr-format": ("{{ ('{0.__class__}' | attr('format'))(release) }}", "'format'"),
+    "attr-dunder": ("{{ release | attr('__class__') }}", "'__class__'"),
+    "method-call": ("{{ release.headline.upper() }}", "'upper'"),
+    "markup-html": ("{{ release.json_ld.__html__() }}", "'__html__'"),
+    "xmlattr-key-injection": (
+        "<p{{ {'onclick=\"window.__pwned=1\" x': 1} | xmlattr }}></p>",
+        "Invalid character in attribute name",
+    ),
+    "xmlattr-space-key": ("<p{{ {'a b': 1} | xmlattr }}></p>", "Invalid character"),
+    "range-huge": ("{{ range(10**9) | list }}", "Range too big"),
+    "repeat-huge": ("{{ 'x' * 10**11 }}", "templates may make at most 1,000,000"),
+    "list-repeat-huge": ("{{ [0] * 10**9 }}", "templates may make at most 1,000,000"),
+    "power-huge": ("{{ 9 ** (9 ** 9) }}", "'**' would make a number too large"),
+    "printf-huge": ("{{ '%999999999s' % 1 }}", "'%' formatting of text is not allowed"),
+    "format-filter": ("{{ '%999999999s' | format(1) }}", "the format filter is not allowed"),
+    "center-huge": ("{{ 'x' | center(10**9) }}", "the center filter would make a value"),
+    "replace-huge": (
+        "{{ ('x' * 1000000) | replace('x', 'xx') }}",
+        "the replace filter would make a value",
+    ),
+    "recursion": ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "calls itself without end"),
+    "include-absolute": ("{% include '/etc/passwd' %}", "template '/etc/passwd' not found"),
+    "include-parent": ("{% include '../../../../../etc/passwd' %}", "not found"),
+    "include-default-parent": ("{% include 'default:../../../etc/passwd' %}", "not found"),
+    "import-parent": ("{% import '../organisation.yaml' as x %}", "not found"),
+    "undefined-config": ("{{ config.items() }}", "'config' is undefined"),
+    "syntax-error": ("{% for %}", "Expected an expression"),
+}
+
+
+def _project(root: Path, template: str, *, style: str | None = None) -> Path:
+    folder = root / "templates" / "evil"
+    folder.mkdir(parents=True)
+    (folder / "organisation.yaml").write_text(ORGANISATION_YAML, encoding="utf-8")
+    (folder / TEMPLATE).write_text(template, encoding="utf-8")
+    if style is not None:
+        (folder / "style.css").write_text(style, encoding="utf-8")
+    (root / "releases").mkdir()
+    release = RELEASE_YAML.replace("organisation: exempel", "organisation: evil")
+    (root / "releases" / "r.yaml").write_text(release, encoding="utf-8")
+    return root
+
+
+def _render(
+    root: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch, fmt: str = "html"
+) -> tuple[int, str]:
+    monkeypatch.chdir(root)
+    with guard.watching(root):
+        result = CliRunner().invoke(
+            cli, ["render", "releases/r.yaml", "--format", fmt, "--out", "build"]
+        )
+    assert isinstance(result.exception, SystemExit), result.exception  # no stray exception
+    assert "Traceback" not in result.output
+    assert not (root / "build" / f"r.{fmt}").exists(), "a refused render wrote its output"
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(("line", "message"), ESCAPES.values(), ids=ESCAPES.keys())
+def test_sandbox_escape_is_a_clean_template_error(
+    line: str, message: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = "<!doctype html>\n<title>{{ release.headline }}</title>\n" + line + "\n"
+    code, output = _render(_project(tmp_path, template), guard, monkeypatch)
+    assert code == 1, output
+    assert output.startswith(f"Error: templates/evil/{TEMPLATE}:3: "), output
+    assert message in output
+    assert len(output.strip().splitlines()) == 1, output
+
+
+def test_extends_outside_the_template_folders(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = "{% extends '../../../../etc/passwd' %}\n"
+    code, output = _render(_project(tmp_path, template), guard, monkeypatch)
+    assert code == 1
+    assert "template '../../../../etc/passwd' not found" in output
+
+
+def test_a_template_that_links_out_of_its_folder(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path, "x\n")
+    (root / "templates" / "evil" / TEMPLATE).unlink()
+    (root / "templates" / "evil" / TEMPLATE).symlink_to("/etc/passwd")
+    code, output = _render(root, guard, monkeypatch)
+    assert code == 1
+    assert f"template '{TEMPLATE}' not found" in output
+
+
+def test_an_organisation_folder_that_links_out_of_the_project(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    _project(outside, "x\n")
+    root = tmp_path / "project"
+    (root / "templates").mkdir(parents=True)
+    (root / "templates" / "evil").symlink_to(outside / "templates" / "evil")
+    (root / "releases").mkdir()
+    (root / "releases" / "r.yaml").write_bytes((outside / "releases" / "r.yaml").read_bytes())
+    monkeypatch.chdir(root)
+    with guard.watching(root):
+        result = CliRunner().invoke(cli, ["validate", "releases/r.yaml"])
+    assert result.exit_code == 1
+    assert "leads outside the workspace (a symbolic link)" in result.output
+
+
+def test_default_templates_folder_that_links_out(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(tmp_path / "project", "{% extends 'default:release.html.j2' %}\n")
+    (tmp_path / "elsewhere").mkdir()
+    (root / "templates" / "_default").symlink_to(tmp_path / "elsewhere")
+    code, output = _render(root, guard, monkeypatch)
+    assert code == 1
+    assert "templates/_default leads outside the workspace" in output
+
+
+# --- resources a template or stylesheet asks WeasyPrint or the browser for ----------------
+
+PDF_RESOURCES = {
+    "img-loopback": '<img src="http://127.0.0.1:{port}/x.png">',
+    "img-metadata": '<img src="http://169.254.169.254/latest/meta-data/">',
+    "img-file": '<img src="file:///etc/passwd">',
+    "img-relative-out": '<img src="../../../../../../etc/passwd">',
+    "attachment": '<link rel="attachment" href="file:///etc/passwd">',
+    "attachment-anchor": '<a rel="attachment" href="file:///etc/passwd">x</a>',
+    "stylesheet-link": '<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">',
+    "object-data": '<object data="file:///etc/passwd"></object>',
+    "svg-image": '<svg><image href="file:///etc/passwd" width="9" height="9"/></svg>',
+    "css-url-in-style": '<p style="background: url(http://127.0.0.1:{port}/bg.png)">x</p>',
+}
+
+
+def _port(text: str, guard: Guard) -> str:
+    return text.replace("{port}", str(guard.listener_port))
+
+
+@pytest.mark.parametrize("markup", PDF_RESOURCES.values(), ids=PDF_RESOURCES.keys())
+def test_pdf_fetches_nothing_outside(
+    markup: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = f"<!doctype html>\n<title>t</title>\n{_port(markup, guard)}\n"
+    code, output = _render(_project(tmp_path, template), guard, monkeypatch, "pdf")
+    assert code == 1, output
+    assert "presser does not fetch" in output or "could not be made" in output, output
+
+
+def test_pdf_ignores_frames(tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint does not load frames at all: the PDF is made, and nothing is fetched."""
+    template = _port('<!doctype html>\n<iframe src="http://127.0.0.1:{port}/"></iframe>\n', guard)
+    root = _project(tmp_path, template)
+    monkeypatch.chdir(root)
+    with guard.watching(root):
+        result = CliRunner().invoke(cli, ["render", "releases/r.yaml", "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+
+
+STYLESHEETS = {
+    "import": "@import url(http://127.0.0.1:{port}/x.css);",
+    "font-face-file": "@font-face { font-family: x; src: url(file:///etc/passwd); }",
+    "background-remote": "body { background: url(//127.0.0.1:{port}/bg.png); }",
+    "style-end": "p::after { content: '</style><script>window.__pwned=1</script>'; }",
+}
+
+
+@pytest.mark.parametrize("css", STYLESHEETS.values(), ids=STYLESHEETS.keys())
+def test_an_organisation_stylesheet_cannot_reach_out(
+    css: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _project(
+        tmp_path,
+        "{% extends 'default:release.html.j2' %}\n",
+        style=_port(css, guard),
+    )
+    code, output = _render(root, guard, monkeypatch, "html")
+    assert code == 1, output
+    assert "outside address" in output or "'</style'" in output
+
+
+@pytest.mark.parametrize("css", STYLESHEETS.values(), ids=STYLESHEETS.keys())
+def test_an_organisation_stylesheet_fetches_nothing_for_the_pdf(
+    css: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused when WeasyPrint asks for it; an @import after other rules it never asks for.
+
+    Either way the guard (the fixture) proves nothing was read or fetched.
+    """
+    root = _project(tmp_path, "{% extends 'default:release.html.j2' %}\n", style=_port(css, guard))
+    monkeypatch.chdir(root)
+    with guard.watching(root):
+        result = CliRunner().invoke(cli, ["render", "releases/r.yaml", "--format", "pdf"])
+    assert "Traceback" not in result.output
+    if result.exit_code:
+        assert "presser does not fetch" in result.output, result.output
+
+
+def test_a_harmless_template_renders(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard and the checks above are not what fails: a plain template passes."""
+    template = textwrap.dedent(
+        """\
+        {% extends "default:release.html.j2" %}
+        {% block masthead %}<p>{{ release.organisation.name | upper }}</p>{% endblock %}
+        """
+    )
+    root = _project(tmp_path, template)
+    monkeypatch.chdir(root)
+    with guard.watching(root):
+        result = CliRunner().invoke(cli, ["render", "releases/r.yaml", "--out", "build"])
+    assert result.exit_code == 0, result.output
+    assert "EXEMPELKOMMUNEN" in (root / "build" / "r.html").read_text(encoding="utf-8")
