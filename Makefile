@@ -6,13 +6,15 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 TEST_SYSTEM := $(VENV)/.system-deps-test
 
-.PHONY: demo test lint golden docs readme-picture clean
+.PHONY: demo test lint golden docs readme-picture bench fuzz clean
 
 # The venv and the install, redone when pyproject.toml changes.
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]' || echo "atheris did not install \
+	(no wheel for this platform, and no clang): fuzzing falls back to hypothesis"
 	touch $@
 
 # System libraries WeasyPrint needs (installed with apt-get when running as root).
@@ -35,25 +37,37 @@ test: $(INSTALLED) $(SYSTEM) $(TEST_SYSTEM)
 
 ## lint: ruff, ruff format --check, mypy
 lint: $(INSTALLED)
-	$(BIN)/ruff check presser tests
-	$(BIN)/ruff format --check presser tests
+	$(BIN)/ruff check presser tests bench
+	$(BIN)/ruff format --check presser tests bench
 	$(BIN)/mypy
 
 ## golden: regenerate the golden outputs in tests/golden/ (review the diff!)
 golden: $(INSTALLED) $(SYSTEM)
 	PRESSER_REGENERATE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
 
-## docs: regenerate schema/release.schema.json, docs/format.md and docs/context.md from the code
+## docs: regenerate schema/release.schema.json, docs/format.md, docs/context.md and docs/lint.md from the code
 docs: $(INSTALLED)
 	$(BIN)/python -m presser schema > schema/release.schema.json
 	$(BIN)/python -m presser.docs format > docs/format.md
 	$(BIN)/python -m presser.docs context > docs/context.md
+	$(BIN)/python -m presser.lint.docs > docs/lint.md
 
 ## readme-picture: docs/release-page.png, page 1 of a rendered release
 readme-picture: demo
 	bash scripts/system-deps.sh poppler-utils
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile build/2010-01-28-jonkoping-1-4-miljoner.pdf docs/release-page
 	$(BIN)/python -c "from PIL import Image; Image.open('docs/release-page.png').convert('RGB').quantize(48).save('docs/release-page.png', optimize=True)"
+
+## bench: the benchmark of README's Performance section: one table, raw numbers in build/bench.json
+bench: $(INSTALLED) $(SYSTEM)
+	bash scripts/system-deps.sh pandoc
+	$(BIN)/python bench/run.py
+
+## fuzz: fuzz load + validate + wire text for FUZZ_SECONDS (default 300); any crash is saved
+## in tests/adversarial/fuzz-regressions/, where make test replays it from then on
+FUZZ_SECONDS ?= 300
+fuzz: $(INSTALLED)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_release.py -max_total_time=$(FUZZ_SECONDS)
 
 clean:
 	rm -rf build $(VENV)

@@ -102,6 +102,17 @@ class BlockContext:
 
 
 @dataclass(frozen=True)
+class CorrectionContext:
+    """A correction of a published release, as every output prints it."""
+
+    date: str  #: the day of the correction, long form in the release language
+    iso: str  #: its time, ISO 8601 with offset, in the organisation's time zone
+    note: str  #: what was corrected, as written
+    #: the whole notice in the release language ("Rättelse 24 november 2026: …")
+    line: str
+
+
+@dataclass(frozen=True)
 class LinkContext:
     """A link listed after the body."""
 
@@ -126,6 +137,9 @@ class ReleaseContext:
     published: MomentContext  #: publication time
     embargo: MomentContext | None  #: embargo, if any
     embargo_line: str | None  #: "EMBARGOED UNTIL …" in the release language, if embargoed
+    version: int  #: 1, then one more for each correction
+    #: corrections since first publication, oldest first; empty for most releases
+    corrections: tuple[CorrectionContext, ...]
     lead_html: Markup | None  #: the lead as safe inline HTML
     lead_text: str | None  #: the lead as plain text
     lead_links: tuple[TextLink, ...]  #: links in the lead
@@ -175,11 +189,14 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         i.id: _image(i, loaded, labels, out_dir or loaded.workspace.root / "build")
         for i in release.images
     }
-    body = _body(release.body, quotes, images)
+    nesting = loaded.workspace.limits.max_markdown_nesting
+    body = _body(release.body, quotes, images, nesting)
 
     if release.lead is not None:
-        lead_html: Markup | None = Markup(markdown.inline_to_html(release.lead))
-        lead_text, lead_links = markdown.inline_to_text(release.lead)
+        lead_html: Markup | None = Markup(
+            markdown.inline_to_html(release.lead, max_nesting=nesting)
+        )
+        lead_text, lead_links = markdown.inline_to_text(release.lead, max_nesting=nesting)
     else:
         lead_html, lead_text, lead_links = None, None, ()
 
@@ -192,6 +209,9 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         short_name=org.short_name or org.name,
         website=org.website,
         brand_colour=org.brand_colour or DEFAULT_BRAND_COLOUR,
+    )
+    corrections = tuple(
+        _correction(c.at, c.note, org.timezone, language, labels) for c in release.corrections
     )
     return ReleaseContext(
         stem=loaded.stem,
@@ -206,6 +226,8 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         published=published,
         embargo=embargo,
         embargo_line=labels.embargo.format(datetime=embargo.display) if embargo else None,
+        version=release.version,
+        corrections=corrections,
         lead_html=lead_html,
         lead_text=lead_text,
         lead_links=lead_links,
@@ -219,9 +241,27 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         labels=labels,
         organisation=organisation,
         json_ld=_json_ld(
-            release.headline, language, published, organisation, lead_text, release.tags
+            release.headline,
+            language,
+            published,
+            organisation,
+            lead_text,
+            release.tags,
+            corrections,
         ),
         generator=f"presser {presser.__version__}",
+    )
+
+
+def _correction(
+    at: datetime, note: str, timezone: str, language: str, labels: Labels
+) -> CorrectionContext:
+    date = text_style.format_date(at, timezone=timezone, locale=language)
+    return CorrectionContext(
+        date=date,
+        iso=text_style.iso_local(at, timezone),
+        note=note,
+        line=labels.correction_line(date, note),
     )
 
 
@@ -259,7 +299,10 @@ def _image(image: Image, loaded: LoadedRelease, labels: Labels, out_dir: Path) -
 
 
 def _body(
-    body: object, quotes: dict[str, QuoteContext], images: dict[str, ImageContext]
+    body: object,
+    quotes: dict[str, QuoteContext],
+    images: dict[str, ImageContext],
+    max_nesting: int = markdown.MAX_NESTING,
 ) -> tuple[BlockContext, ...]:
     blocks: list[BlockContext] = []
     placed: set[str] = set()
@@ -275,8 +318,8 @@ def _body(
             blocks.append(
                 BlockContext(
                     "markdown",
-                    html=Markup(markdown.to_html(block)),
-                    text_blocks=tuple(markdown.to_text_blocks(block)),
+                    html=Markup(markdown.to_html(block, max_nesting=max_nesting)),
+                    text_blocks=tuple(markdown.to_text_blocks(block, max_nesting=max_nesting)),
                 )
             )
     # The spec: a quote (or image) not placed is set after the body.
@@ -338,6 +381,7 @@ def _json_ld(
     organisation: OrganisationContext,
     description: str | None,
     tags: tuple[str, ...],
+    corrections: tuple[CorrectionContext, ...] = (),
 ) -> Markup:
     """schema.org NewsArticle as JSON that is safe inside a <script> element."""
     publisher: dict[str, str] = {"@type": "Organization", "name": organisation.name}
@@ -356,6 +400,13 @@ def _json_ld(
         article["description"] = description
     if tags:
         article["keywords"] = list(tags)
+    if corrections:
+        # schema.org: a CorrectionComment per correction; the latest is the last modification.
+        article["dateModified"] = corrections[-1].iso
+        article["correction"] = [
+            {"@type": "CorrectionComment", "text": c.note, "datePublished": c.iso}
+            for c in corrections
+        ]
     text = json.dumps(article, ensure_ascii=False, indent=2)
     # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical.
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

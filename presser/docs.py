@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 
 from . import context, model
+from .limits import limit_docs
 
 FORMAT_MODELS: tuple[type[BaseModel], ...] = (
     model.Release,
@@ -27,7 +28,12 @@ FORMAT_MODELS: tuple[type[BaseModel], ...] = (
     model.Contact,
     model.Link,
     model.Image,
+    model.Correction,
+    model.HistoryEntry,
     model.Organisation,
+    model.WorkflowSettings,
+    model.LintSettings,
+    model.ReleaseLint,
 )
 CONTEXT_CLASSES = (
     context.ReleaseContext,
@@ -38,6 +44,7 @@ CONTEXT_CLASSES = (
     context.ImageContext,
     context.ContactContext,
     context.LinkContext,
+    context.CorrectionContext,
 )
 
 
@@ -68,6 +75,10 @@ def _field_type(info: FieldInfo) -> str:
             names.append("mapping of language to text")
         elif arg is str or typing.get_origin(arg) is typing.Annotated:
             names.append(_annotated_name(arg))
+        elif arg is bool:
+            names.append("true \\| false")
+        elif arg is int:
+            names.append("whole number")
         elif arg is AwareDatetime or "datetime" in str(arg):
             names.append("date and time with offset")
         else:
@@ -99,10 +110,64 @@ def format_reference() -> str:
         for name, info in cls.model_fields.items():
             required = "yes" if info.is_required() else "no"
             out.append(
-                f"| `{name}` | {_field_type(info)} | {required} | {info.description or ''} |"
+                f"| `{info.alias or name}` | {_field_type(info)} | {required} "
+                f"| {info.description or ''} |"
             )
         out.append("")
+    out += files_and_limits()
     return "\n".join(out)
+
+
+FILES_TEXT = """\
+## Files
+
+A release (and an `organisation.yaml`) is one YAML document, read strictly:
+
+- **Encoding**: UTF-8, with or without a byte order mark. UTF-16 *with* a byte
+  order mark (what Notepad and Word call "Unicode") is read as the same
+  release; UTF-16 without one is refused with "save it as UTF-8". Invalid
+  UTF-8 is refused with its line, column and byte offset. Windows line
+  endings (CRLF) are fine.
+- **Characters**: control characters (NUL, ESC, the C1 range) are refused
+  with their position, also when written as an escape in double quotes
+  (`"\\e"`). In names and titles (headline, subheadline, department,
+  dateline, tags, link texts, contact and speaker names and roles, the
+  organisation's names and city) invisible characters that change how a line
+  displays are refused too: the bidi embeddings, overrides and isolates
+  (U+202A-U+202E, U+2066-U+2069), the zero-width space (U+200B), the word
+  joiner (U+2060) and a byte order mark inside the text (U+FEFF). Running text
+  (lead, body, quotes) keeps them, since right-to-left quotations need them;
+  the zero-width joiner and non-joiner (U+200C, U+200D), which emoji and
+  several scripts need, are allowed everywhere.
+- **Values stay text**: `no`, `on`, `3.10`, `007`, `0x1F`, `+46 8 452 70 00`
+  and `12:30:00` are kept exactly as written; only `null`, `~` or nothing is
+  "no value". A field gets its type from the format above, never from YAML.
+- **Refused YAML**: tags (`!!python/…`, `!custom`, `!!binary`, even `!!str`),
+  anchors and aliases (`&a`, `*a`), merge keys (`<<`), duplicate keys (both
+  places are named; `"headline"` and `headline` are the same key), keys that
+  are not text, more than one document, tabs for indentation.
+
+## Limits
+
+Each limit has a safe default. The person running presser may change any of
+them for a workspace in `presser.yaml` at its root (read as strictly as a
+release; an unknown name is a problem, with a suggestion):
+
+```yaml
+limits:
+  max_file_bytes: 2097152
+  render_timeout_seconds: 120
+```
+"""
+
+
+def files_and_limits() -> list[str]:
+    """The file rules and the table of limits, from :mod:`presser.limits`."""
+    out = [FILES_TEXT, "| limit | default | what it bounds |", "| --- | --- | --- |"]
+    for name, default, doc in limit_docs():
+        out.append(f"| `{name}` | {default} | {doc} |")
+    out.append("")
+    return out
 
 
 def context_fields(cls: type) -> dict[str, str]:

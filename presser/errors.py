@@ -43,6 +43,14 @@ def _escape(text: str) -> str:
     )
 
 
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: line by line, every non-printable character as an escape.
+
+    Idempotent (an escape is printable), so text escaped once may pass again.
+    """
+    return "\n".join(_escape(line) for line in text.split("\n"))
+
+
 def printable(value: object, limit: int = 60) -> str:
     """A value as it may be echoed to a terminal: escaped, quoted and cut short.
 
@@ -85,6 +93,10 @@ class PresserError(click.ClickException):
     """
 
     exit_code = EXIT_PROBLEMS
+
+    def format_message(self) -> str:
+        # Messages quote paths and values that come from untrusted files.
+        return terminal_safe(super().format_message())
 
 
 class ProblemsFound(PresserError):

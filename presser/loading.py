@@ -7,10 +7,15 @@ Knows nothing of releases. The tree holds only ``dict``, ``list``, ``str`` and
 
 Refused, each with its position: tags of any kind, anchors and aliases (so
 no alias bombs), merge keys, duplicate keys (both positions given), complex
-keys, more than one document, nesting deeper than :data:`MAX_DEPTH`, files
-over :data:`MAX_FILE_BYTES`, invalid UTF-8 (with the byte offset) and control
-characters. A UTF-8 byte order mark is accepted, and so is UTF-16 with a byte
-order mark (what old Windows editors call "Unicode").
+keys, more than one document, and beyond the workspace's
+:class:`~presser.limits.Limits`: files over ``max_file_bytes``, nesting deeper
+than ``max_depth``, text (or a key) longer than ``max_string_chars``, a word
+longer than ``max_word_chars`` and lists longer than ``max_list_items``.
+Invalid UTF-8 (with the byte offset) and control characters are refused too,
+also when written as an escape in a double-quoted string (``"\\e[31m"``,
+``"\\0"``). A UTF-8 byte order mark is accepted, and so is UTF-16 with a byte
+order mark (what old Windows editors call "Unicode"); UTF-16 without one is
+refused with "save it as UTF-8".
 
 The tree is built from the parser's events in a loop, never by recursion, so
 no input depth can exhaust the stack.
@@ -28,9 +33,12 @@ from typing import Any
 import yaml
 
 from .errors import FieldPath, Problem, ProblemsFound, format_field_path
+from .limits import DEFAULT_LIMITS, Limits, human_bytes
 
-MAX_FILE_BYTES = 1024 * 1024
-MAX_DEPTH = 32
+# The defaults, kept as names for callers that predate presser.limits; the
+# loader itself reads the limits it is given.
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_file_bytes
+MAX_DEPTH = DEFAULT_LIMITS.max_depth
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 # YAML forbids these anyway; finding them first gives a clearer message than the parser's.
@@ -54,6 +62,12 @@ class Document:
     positions: dict[FieldPath, Position] = field(default_factory=dict)
     #: Where each mapping key starts, by the field path of its value.
     key_positions: dict[FieldPath, Position] = field(default_factory=dict)
+    #: The path as messages show it (relative to the current folder); default: ``path``.
+    shown: str = ""
+
+    @property
+    def display(self) -> str:
+        return self.shown or str(self.path)
 
     def locate(self, loc: tuple[Any, ...]) -> tuple[FieldPath, Position]:
         """The deepest real field path in ``loc`` and the position to report for it.
@@ -79,27 +93,32 @@ class Document:
         line, column = (
             self.key_position(field_path) if at_key else self.positions.get(field_path, (1, 1))
         )
-        return Problem(str(self.path), line, column, format_field_path(field_path), message)
+        return Problem(self.display, line, column, format_field_path(field_path), message)
 
 
-def load_file(path: Path, *, display_path: str | None = None) -> Document:
+def load_file(
+    path: Path, *, display_path: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
     """Read and parse one YAML file, or raise :class:`ProblemsFound`."""
     shown = display_path or str(path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(shown, (1, 1), f"the file is {size:,} bytes; the limit is 1 MiB")
-        raw = path.read_bytes()
+        if size > limits.max_file_bytes:
+            raise _fail(shown, (1, 1), _too_big(size, limits))
+        with path.open("rb") as stream:  # read no more than the limit, whatever stat said
+            raw = stream.read(limits.max_file_bytes + 1)
     except OSError as exc:
         raise _fail(shown, (1, 1), f"cannot read the file: {exc.strerror or exc}") from None
-    return load_bytes(raw, path, display_path=shown)
+    return load_bytes(raw, path, display_path=shown, limits=limits)
 
 
-def load_bytes(raw: bytes, path: Path, *, display_path: str | None = None) -> Document:
+def load_bytes(
+    raw: bytes, path: Path, *, display_path: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Document:
     """Parse YAML bytes; ``path`` is used for messages and as the document's origin."""
     shown = display_path or str(path)
-    if len(raw) > MAX_FILE_BYTES:
-        raise _fail(shown, (1, 1), f"the file is {len(raw):,} bytes; the limit is 1 MiB")
+    if len(raw) > limits.max_file_bytes:
+        raise _fail(shown, (1, 1), _too_big(len(raw), limits))
     text = _decode(raw, shown)
     match = _CONTROL_CHARACTERS.search(text)
     if match:
@@ -109,7 +128,7 @@ def load_bytes(raw: bytes, path: Path, *, display_path: str | None = None) -> Do
             (line, column),
             f"control character U+{ord(match.group()):04X} is not allowed in a YAML file",
         )
-    builder = _TreeBuilder(Path(path), shown)
+    builder = _TreeBuilder(Path(path), shown, limits)
     try:
         builder.build(yaml.parse(text, Loader=_EventLoader))
     except yaml.MarkedYAMLError as exc:
@@ -121,7 +140,14 @@ def load_bytes(raw: bytes, path: Path, *, display_path: str | None = None) -> Do
         raise _fail(shown, (1, 1), f"YAML: {exc}") from None
     if builder.problems:
         raise ProblemsFound(builder.problems)
-    return Document(Path(path), builder.root, builder.positions, builder.key_positions)
+    return Document(Path(path), builder.root, builder.positions, builder.key_positions, shown)
+
+
+def _too_big(size: int, limits: Limits) -> str:
+    return (
+        f"the file is {size:,} bytes; the limit is {human_bytes(limits.max_file_bytes)} "
+        "(max_file_bytes in presser.yaml)"
+    )
 
 
 def _decode(raw: bytes, shown: str) -> str:
@@ -132,6 +158,9 @@ def _decode(raw: bytes, shown: str) -> str:
             except UnicodeDecodeError as exc:
                 raise _fail(shown, (1, 1), f"invalid UTF-16 at byte {exc.start}") from None
     body = raw.removeprefix(codecs.BOM_UTF8)
+    if len(body) >= 4 and b"\x00" in body[:4] and body[:4].replace(b"\x00", b"").isascii():
+        # Text with every other byte NUL is UTF-16 saved without its byte order mark.
+        raise _fail(shown, (1, 1), "the file looks like UTF-16 without a BOM; save it as UTF-8")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -166,9 +195,10 @@ class _Open:
 
 
 class _TreeBuilder:
-    def __init__(self, path: Path, shown: str) -> None:
+    def __init__(self, path: Path, shown: str, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path
         self.shown = shown
+        self.limits = limits
         self.root: Any = None
         self.positions: dict[FieldPath, Position] = {}
         self.key_positions: dict[FieldPath, Position] = {}
@@ -222,7 +252,9 @@ class _TreeBuilder:
         if event.anchor is not None:
             self.problem(event.start_mark, field_path, "anchors (&name) are not allowed")
             return False
-        if event.tag is not None and not _is_implicit(event):
+        # A tag the parser inferred is None; any tag written in the file, even the
+        # non-specific "!", is the author's and refused.
+        if event.tag is not None:
             self.problem(
                 event.start_mark,
                 field_path,
@@ -230,6 +262,8 @@ class _TreeBuilder:
             )
             return False
         position = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if isinstance(event, yaml.ScalarEvent) and not self._acceptable_text(event, field_path):
+            return False
 
         if is_key:
             assert top is not None
@@ -255,14 +289,27 @@ class _TreeBuilder:
             self.key_positions[key_path] = position
             return True
 
+        if (
+            top is not None
+            and isinstance(top.value, list)
+            and len(top.value) >= self.limits.max_list_items
+        ):
+            # Fatal: stop before a huge list is held in memory.
+            self.problem(
+                event.start_mark,
+                top.field_path,
+                f"more than {self.limits.max_list_items:,} items in one list (max_list_items)",
+            )
+            return False
         if isinstance(event, yaml.ScalarEvent):
             value: Any = _scalar(event)
         else:
-            if len(self.stack) >= MAX_DEPTH:
+            if len(self.stack) >= self.limits.max_depth:
                 self.problem(
                     event.start_mark,
                     field_path,
-                    f"nested more than {MAX_DEPTH} levels deep; a release never needs that",
+                    f"nested more than {self.limits.max_depth} levels deep; "
+                    "a release never needs that (max_depth)",
                 )
                 return False
             value = {} if isinstance(event, yaml.MappingStartEvent) else []
@@ -270,6 +317,40 @@ class _TreeBuilder:
         self._attach(value)
         if not isinstance(event, yaml.ScalarEvent):
             self.stack.append(_Open(value, field_path))
+        return True
+
+    def _acceptable_text(self, event: yaml.ScalarEvent, field_path: FieldPath) -> bool:
+        """Check one scalar's text; False stops the build (the rest is not worth reading)."""
+        value = event.value
+        if len(value) > self.limits.max_string_chars:
+            self.problem(
+                event.start_mark,
+                field_path,
+                f"{len(value):,} characters; the limit is {self.limits.max_string_chars:,} "
+                "(max_string_chars)",
+            )
+            return False
+        # Not fatal: every over-long word of the file is worth reporting.
+        long_word = _long_word(value, self.limits.max_word_chars)
+        if long_word is not None:
+            self.problem(
+                event.start_mark,
+                field_path,
+                f"a word of {long_word[1]:,} characters without a space (from character "
+                f"{long_word[0] + 1:,}); the limit is {self.limits.max_word_chars:,} "
+                "(max_word_chars)",
+            )
+        # Escapes in double quotes ("\e", "\x07", "\0") make characters the file's
+        # own check never saw.
+        match = _CONTROL_CHARACTERS.search(value) if event.style == '"' else None
+        if match:
+            self.problem(
+                event.start_mark,
+                field_path,
+                f"control character U+{ord(match.group()):04X} (written as an escape) "
+                "is not allowed",
+            )
+            return False
         return True
 
     def _attach(self, value: Any) -> None:
@@ -289,11 +370,12 @@ class _TreeBuilder:
         self.stack.pop()
 
 
-def _is_implicit(event: Any) -> bool:
-    """True when the tag is only what the parser inferred, not written by the author."""
-    if isinstance(event, yaml.ScalarEvent):
-        return bool(event.implicit[0] or event.implicit[1])
-    return bool(event.implicit)
+def _long_word(text: str, limit: int) -> tuple[int, int] | None:
+    """Where the first run of more than ``limit`` non-space characters starts, and its length."""
+    if len(text) <= limit:
+        return None
+    match = re.search(rf"\S{{{limit + 1},}}", text)
+    return (match.start(), len(match.group())) if match else None
 
 
 def _scalar(event: yaml.ScalarEvent) -> str | None:

@@ -16,14 +16,19 @@ typographer) serves every output, with these house rules applied after parsing:
   press release has no use for them and the wire copy cannot show them.
 - **Code blocks** lose their language class; in the wire copy they become
   paragraphs with their line breaks kept.
-- **Nesting** is capped at ``maxNesting = 20`` token levels (a list level costs
-  two: the list and its item), so about nine nested lists or twenty nested
-  quotes. Deeper content is dropped by the parser; it only occurs in
-  pathological input and the cap keeps the parser clear of RecursionError.
+- **Nesting** is limited by ``max_markdown_nesting`` (:mod:`presser.limits`,
+  default 20): :func:`depth` counts token levels (a quote costs one, a list
+  level two: the list and its item; a paragraph one) plus the nesting of
+  emphasis and links inside a paragraph, so about eight nested lists or
+  eighteen nested quotes. Validation refuses deeper text with its position
+  (:func:`too_deep`), so nothing is silently lost; the renderer's parser is
+  capped at the limit as well, which keeps it clear of RecursionError (it
+  drops what is deeper) on text that never went through validation.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,18 +38,21 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .limits import DEFAULT_LIMITS
+
 __all__ = [
     "MAX_NESTING",
     "TextBlock",
     "TextLink",
     "allowed_url",
+    "depth",
     "inline_to_html",
     "inline_to_text",
     "to_html",
     "to_text_blocks",
 ]
 
-MAX_NESTING = 20
+MAX_NESTING = DEFAULT_LIMITS.max_markdown_nesting
 
 _ALLOWED_SCHEME_RE = re.compile(r"(https?|mailto|tel):", re.IGNORECASE)
 # Inline whitespace only: a no-break space is the author's choice and stays.
@@ -138,8 +146,9 @@ def _sanitize(state: StateCore) -> None:
             token.children = _sanitize_inline(token.children)
 
 
-def _make_parser() -> MarkdownIt:
-    md = _ReleaseMarkdown("js-default", {"maxNesting": MAX_NESTING})
+@functools.lru_cache(maxsize=8)
+def _make_parser(max_nesting: int = MAX_NESTING) -> MarkdownIt:
+    md = _ReleaseMarkdown("js-default", {"maxNesting": max_nesting})
     md.disable(["table", "strikethrough"])
     md.core.ruler.push("presser_sanitize", _sanitize)
     return md
@@ -148,15 +157,46 @@ def _make_parser() -> MarkdownIt:
 _MD = _make_parser()
 
 
-def to_html(source: str) -> str:
+def depth(source: str, *, inline: bool = False, max_nesting: int = MAX_NESTING) -> int:
+    """How deeply ``source`` nests: block token levels plus inline nesting within them.
+
+    Parsed with two levels of slack over ``max_nesting``, so that text the
+    renderer's parser would cut at its cap always measures deeper than it.
+    """
+    md = _make_parser(max_nesting + 2)
+    tokens = _inline_tokens(source, md) if inline else md.parse(source)
+    deepest = 0
+    for token in tokens:
+        inner = 0
+        if token.children:
+            level = 0
+            for child in token.children:
+                level += child.nesting
+                inner = max(inner, level)
+        deepest = max(deepest, token.level + inner)
+    return deepest
+
+
+def too_deep(source: str, *, inline: bool = False, max_nesting: int = MAX_NESTING) -> str | None:
+    """A message when ``source`` nests deeper than ``max_nesting``, else None."""
+    found = depth(source, inline=inline, max_nesting=max_nesting)
+    if found <= max_nesting:
+        return None
+    return (
+        f"Markdown nested {found} levels deep (quotes, lists, emphasis); the limit is "
+        f"{max_nesting} (max_markdown_nesting)"
+    )
+
+
+def to_html(source: str, *, max_nesting: int = MAX_NESTING) -> str:
     """Render block Markdown to a safe HTML fragment."""
-    html: str = _MD.render(source)
+    html: str = _make_parser(max_nesting).render(source)
     return html
 
 
-def _inline_tokens(source: str) -> list[Token]:
+def _inline_tokens(source: str, md: MarkdownIt = _MD) -> list[Token]:
     """Parse ``source`` as a single run of inline Markdown (no block syntax)."""
-    tokens = _MD.parseInline(source.strip(_ASCII_SPACE))
+    tokens = md.parseInline(source.strip(_ASCII_SPACE))
     for token in tokens:
         if token.children is None:
             continue
@@ -172,14 +212,15 @@ def _inline_tokens(source: str) -> list[Token]:
     return tokens
 
 
-def inline_to_html(source: str) -> str:
+def inline_to_html(source: str, *, max_nesting: int = MAX_NESTING) -> str:
     """Render inline Markdown (the lead) to safe HTML without a ``<p>`` wrapper.
 
     Block syntax is not interpreted (``# x`` and ``- x`` stay text); line breaks
     become spaces, except explicit hard breaks (two trailing spaces or a
     backslash), which become ``<br>``.
     """
-    html: str = _MD.renderer.render(_inline_tokens(source), _MD.options, {})
+    md = _make_parser(max_nesting)
+    html: str = md.renderer.render(_inline_tokens(source, md), md.options, {})
     return html
 
 
@@ -213,10 +254,12 @@ def _plain_inline(children: Sequence[Token]) -> tuple[str, tuple[TextLink, ...]]
     return _collapse("".join(parts)), tuple(links)
 
 
-def inline_to_text(source: str) -> tuple[str, tuple[TextLink, ...]]:
+def inline_to_text(
+    source: str, *, max_nesting: int = MAX_NESTING
+) -> tuple[str, tuple[TextLink, ...]]:
     """Inline Markdown (the lead) to plain text and its links, in order."""
     children: list[Token] = []
-    for token in _inline_tokens(source):
+    for token in _inline_tokens(source, _make_parser(max_nesting)):
         children.extend(token.children or [])
     return _plain_inline(children)
 
@@ -304,7 +347,7 @@ class _Walker:
         self.stack.append(_Quote(self._quote_depth() + 1))
 
 
-def to_text_blocks(source: str) -> list[TextBlock]:
+def to_text_blocks(source: str, *, max_nesting: int = MAX_NESTING) -> list[TextBlock]:
     """Block Markdown to blocks for the plain-text wire copy.
 
     Every paragraph, heading, list item and quoted paragraph becomes one block,
@@ -312,7 +355,7 @@ def to_text_blocks(source: str) -> list[TextBlock]:
     thematic breaks are left out; empty paragraphs and headings are skipped.
     """
     walker = _Walker()
-    tokens = _MD.parse(source)
+    tokens = _make_parser(max_nesting).parse(source)
     for index, token in enumerate(tokens):
         kind = token.type
         if kind == "bullet_list_open":

@@ -13,6 +13,7 @@ Values arrive as text from :mod:`presser.loading`; pydantic's lax mode turns
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
@@ -50,6 +51,32 @@ def _text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_text)]
+
+# Invisible characters that make a line display otherwise than it is stored:
+# bidi embeddings, overrides and isolates (the "Trojan Source" characters) and
+# zero-width spaces and joiners that hide a difference between two names. In a
+# name or a headline they are never wanted, so they are refused there. Running
+# text (lead, body, quotes) keeps them: right-to-left quotations need them, and
+# the outputs show them harmlessly. The zero-width joiner and non-joiner
+# (U+200C, U+200D) are allowed everywhere: emoji and several scripts need them.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
+
+
+def _line(value: str) -> str:
+    text = _text(value)
+    match = _INVISIBLE.search(text)
+    if match:
+        char = match.group()
+        name = unicodedata.name(char, "invisible character")
+        raise ValueError(
+            f"contains the invisible U+{ord(char):04X} {name} (character {match.start() + 1}), "
+            "which can make it display otherwise than it reads; delete it"
+        )
+    return text
+
+
+#: A name, title or headline: text on one line, without invisible control characters.
+Line = Annotated[str, AfterValidator(_line)]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -148,11 +175,11 @@ class StrictModel(BaseModel):
 class Contact(StrictModel):
     """A person (or a function such as a press office) to contact."""
 
-    name: Text | None = Field(None, description="The person's name.")
-    role: Text | None = Field(
+    name: Line | None = Field(None, description="The person's name.")
+    role: Line | None = Field(
         None, description="Title or function, as it should be printed after the name."
     )
-    organisation: Text | None = Field(
+    organisation: Line | None = Field(
         None, description="The contact's organisation or unit, when it is worth printing."
     )
     phone: Phone | None = Field(
@@ -180,8 +207,8 @@ class Quote(StrictModel):
     continued: Text | None = Field(
         None, description="What the speaker goes on to say after the attribution."
     )
-    speaker: Text | None = Field(None, description="Who says it.")
-    role: Text | None = Field(None, description="The speaker's title, printed after the name.")
+    speaker: Line | None = Field(None, description="Who says it.")
+    role: Line | None = Field(None, description="The speaker's title, printed after the name.")
     verb: Text | None = Field(
         None, description="Verb of saying; default per language (säger / said / sagt)."
     )
@@ -195,7 +222,7 @@ class Quote(StrictModel):
 class Link(StrictModel):
     """A link listed after the body (» Läs mer …)."""
 
-    text: Text = Field(description="The link's text, as the reader sees it.")
+    text: Line = Field(description="The link's text, as the reader sees it.")
     url: LinkUrl = Field(description="An http(s), mailto: or tel: address.")
 
 
@@ -204,7 +231,8 @@ class Image(StrictModel):
 
     id: Identifier = Field(description="Name used to place the image in the body (image: ID).")
     path: Annotated[str, AfterValidator(_image_path)] = Field(
-        description="File path relative to the release file; must stay inside the project."
+        description="File path relative to the release file; must stay inside the project. "
+        "A PNG, JPEG or WebP image (checked by content) within the image limits."
     )
     alt: Text = Field(description="Text alternative for readers who cannot see the image.")
     caption: Text | None = Field(None, description="Caption printed with the image.")
@@ -277,6 +305,103 @@ Boilerplate = Annotated[
 ]
 
 
+WorkflowAction = Literal["submit", "approve", "reject", "schedule", "publish", "correct"]
+WORKFLOW_ACTIONS: tuple[str, ...] = get_args(WorkflowAction)
+
+_CONTENT_HASH = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def _content_hash(value: str) -> str:
+    if not _CONTENT_HASH.match(value):
+        raise ValueError("a content hash written as sha256: and 64 hexadecimal digits")
+    return value
+
+
+class HistoryEntry(StrictModel):
+    """One step of the editorial workflow, appended by presser (submit, approve, …)."""
+
+    action: WorkflowAction = Field(description="The command that made the step.")
+    from_status: Status = Field(alias="from", description="The status before the step.")
+    to: Status = Field(description="The status after the step.")
+    by: Text = Field(description="Who made the step (--by, else git's user.name or the login).")
+    at: AwareDatetime = Field(description="When, with the organisation's UTC offset.")
+    note: Text | None = Field(
+        None, description="The approval note, rejection reason or correction note."
+    )
+    version: int | None = Field(
+        None, ge=1, description="For publish and correct: the version published or started."
+    )
+    content_hash: Annotated[str, AfterValidator(_content_hash)] | None = Field(
+        None,
+        description="For approve, schedule and publish: SHA-256 of the content "
+        "(see README: Editorial workflow) at that step.",
+    )
+
+
+class Correction(StrictModel):
+    """A correction of a published release; each one starts the next version."""
+
+    at: AwareDatetime = Field(description="When the correction was started.")
+    note: Text = Field(description="What was corrected, printed on every output of the release.")
+    by: Text | None = Field(None, description="Who started the correction.")
+
+
+def _lint_selector(value: str) -> str:
+    """A lint rule's code (H101), a code prefix (H) or its name (headline-too-long)."""
+    from .lint.registry import selector_problem  # lazily: the rules register on import
+
+    if problem := selector_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+LintSelectors = tuple[Annotated[Text, AfterValidator(_lint_selector)], ...]
+
+
+class LintSettings(StrictModel):
+    """House style for presser lint: lint: in organisation.yaml (see docs/lint.md)."""
+
+    select: LintSelectors | None = Field(
+        None,
+        description="Rules to run, as codes (H101), prefixes (H) or names "
+        "(headline-too-long); default: every rule.",
+    )
+    ignore: LintSelectors = Field((), description="Rules never to run, written as in select.")
+    headline_max_chars: int = Field(
+        100, ge=1, description="H101: the longest headline, in characters."
+    )
+    lead_max_words: int = Field(60, ge=1, description="L102: the longest lead, in words.")
+    lead_max_sentences: int = Field(3, ge=1, description="L103: the most sentences in the lead.")
+    sentence_max_words: int = Field(35, ge=1, description="R103: the longest sentence, in words.")
+    lix_max: int = Field(50, ge=1, description="R101: the highest LIX (Nordic languages).")
+    flesch_min: int = Field(
+        30, ge=0, le=100, description="R102: the lowest Flesch reading ease (English, German)."
+    )
+    date_span_days: int = Field(
+        180, ge=0, description="D102: how many days a full date in the text may lie from published."
+    )
+    image_min_width: int = Field(
+        1200, ge=1, description="I102: the narrowest image fit for print, in pixels."
+    )
+    image_max_megabytes: int = Field(
+        10, ge=1, description="I103: the largest image file, in megabytes (10^6 bytes)."
+    )
+    acronyms: tuple[Text, ...] = Field(
+        (),
+        description="H103: words of five or more capitals that are names, not shouting (UNESCO).",
+    )
+
+
+class ReleaseLint(StrictModel):
+    """presser lint settings for one release: lint: in the release file."""
+
+    ignore: LintSelectors = Field(
+        (),
+        description="Rules not to run on this release, as codes, prefixes or names "
+        "(such as [Q104] when unplaced quotes are meant to follow the body).",
+    )
+
+
 class Release(StrictModel):
     """One press release: the YAML file in releases/."""
 
@@ -288,12 +413,12 @@ class Release(StrictModel):
         "press-release", description="Kind of release; sets the label on top."
     )
     status: Status = Field("draft", description="Where the release is in the editorial workflow.")
-    headline: Text = Field(description="The headline.")
-    subheadline: Text | None = Field(None, description="Optional line under the headline.")
-    department: Text | None = Field(
+    headline: Line = Field(description="The headline.")
+    subheadline: Line | None = Field(None, description="Optional line under the headline.")
+    department: Line | None = Field(
         None, description="Sending unit, shown under the organisation's name."
     )
-    dateline: Text | None = Field(
+    dateline: Line | None = Field(
         None, description='Place as the wire should print it ("OAKLAND, Calif.").'
     )
     published: AwareDatetime = Field(
@@ -324,17 +449,51 @@ class Release(StrictModel):
         description="About the organisation; default: the organisation's, in the release "
         "language. A list of paragraphs for a jointly issued release.",
     )
-    tags: tuple[Text, ...] = Field((), description="Keywords for archives and newsrooms.")
+    tags: tuple[Line, ...] = Field((), description="Keywords for archives and newsrooms.")
     wire: WireStyle | None = Field(
         None, description="Wire style of the plain-text copy; default: the organisation's."
+    )
+    lint: ReleaseLint | None = Field(
+        None, description="presser lint settings for this release: ignore: [CODE, ...]."
+    )
+    corrections: tuple[Correction, ...] = Field(
+        (),
+        description="Corrections since first publication, oldest first (presser correct); "
+        "the release's version is one more than their number.",
+    )
+    history: tuple[HistoryEntry, ...] = Field(
+        (), description="The editorial workflow's audit trail, written by presser; oldest first."
+    )
+
+    @property
+    def version(self) -> int:
+        """1 for the first publication; each correction starts the next version."""
+        return len(self.corrections) + 1
+
+
+class WorkflowSettings(StrictModel):
+    """Who may approve releases and how publishing is scheduled: workflow: in organisation.yaml."""
+
+    approvers: tuple[Text, ...] = Field(
+        (),
+        description="Names (as --by or git's user.name gives them) allowed to approve; "
+        "empty: anyone.",
+    )
+    allow_self_approval: bool = Field(
+        True, description="Whether the person who last submitted a release may approve it."
+    )
+    due_requires_schedule: bool = Field(
+        False,
+        description="Whether publish --due publishes only releases scheduled with "
+        "publish --schedule; by default every approved release whose time has come.",
     )
 
 
 class Organisation(StrictModel):
     """An organisation: templates/<org>/organisation.yaml."""
 
-    name: Text = Field(description="The organisation's full name.")
-    short_name: Text | None = Field(None, description="The short form used in running text.")
+    name: Line = Field(description="The organisation's full name.")
+    short_name: Line | None = Field(None, description="The short form used in running text.")
     language: Language = Field(description="The language its releases are written in by default.")
     timezone: Text = Field(
         description="IANA time zone in which dates are shown (Europe/Stockholm)."
@@ -351,7 +510,7 @@ class Organisation(StrictModel):
         None, description="Locale for dates when it differs from the release language (en_GB)."
     )
     website: WebUrl | None = Field(None, description="The organisation's website.")
-    city: Text | None = Field(None, description="Default dateline place for the us wire style.")
+    city: Line | None = Field(None, description="Default dateline place for the us wire style.")
     boilerplate: dict[Language, Boilerplate] = Field(
         default_factory=dict,
         description="About the organisation, per language code; a list of paragraphs allowed.",
@@ -365,6 +524,14 @@ class Organisation(StrictModel):
     wire: WireStyle = Field("nordic", description="Default wire style of the plain-text copy.")
     brand_colour: str | None = Field(
         None, description="Accent colour of pages and PDFs, as #rgb or #rrggbb."
+    )
+    lint: LintSettings = Field(
+        default_factory=LintSettings,
+        description="presser lint: rules to select or ignore and their thresholds.",
+    )
+    workflow: WorkflowSettings = Field(
+        default_factory=WorkflowSettings,
+        description="Editorial workflow rules: approvers, self-approval, scheduling.",
     )
 
     @field_validator("timezone")
@@ -397,24 +564,19 @@ class Organisation(StrictModel):
     @classmethod
     def _cldr_pattern(cls, value: str | None) -> str | None:
         if value is not None:
-            from babel.dates import parse_pattern
+            from .cldr import check_date_pattern  # plain patterns need no Babel import
 
-            try:
-                parse_pattern(value)
-            except (ValueError, TypeError) as exc:
-                raise ValueError(f"not a CLDR date pattern: {exc}") from None
+            check_date_pattern(value)
         return value
 
     @field_validator("date_locale")
     @classmethod
     def _known_locale(cls, value: str | None) -> str | None:
         if value is not None:
-            from babel import Locale, UnknownLocaleError
+            from .cldr import is_known_locale  # common locales need no Babel import
 
-            try:
-                Locale.parse(value.replace("-", "_"))
-            except (UnknownLocaleError, ValueError):
-                raise ValueError("not a locale Babel knows (such as en_GB)") from None
+            if not is_known_locale(value):
+                raise ValueError("not a locale Babel knows (such as en_GB)")
         return value
 
 
@@ -429,5 +591,12 @@ def all_field_names() -> frozenset[str]:
         Image,
         QuoteRef,
         ImageRef,
+        HistoryEntry,
+        Correction,
+        WorkflowSettings,
+        LintSettings,
+        ReleaseLint,
     )
-    return frozenset(name for model in models for name in model.model_fields)
+    return frozenset(
+        info.alias or name for model in models for name, info in model.model_fields.items()
+    )

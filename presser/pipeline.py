@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import Problem, ProblemsFound, UsageProblem
+from .limits import Limits
 from .validation import LoadedRelease, load_release
 from .workspace import Workspace
 from .writing import write_atomic
@@ -45,7 +46,29 @@ def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions)
 def render_outputs(
     loaded: LoadedRelease, out_dir: Path, options: RenderOptions
 ) -> dict[str, bytes]:
-    """The bytes of each output format of one release, meant for ``out_dir`` (nothing written)."""
+    """The bytes of each output format of one release, meant for ``out_dir`` (nothing written).
+
+    The whole render runs under ``render_timeout_seconds``; past it,
+    :class:`presser.timeout.RenderTimeout` names the release.
+    """
+    from .timeout import call_with_time_limit
+
+    limits = release_limits(loaded)
+    return call_with_time_limit(
+        limits.render_timeout_seconds,
+        loaded.workspace.display(loaded.path),
+        lambda: _render_outputs(loaded, out_dir, options, limits),
+    )
+
+
+def release_limits(loaded: LoadedRelease) -> Limits:
+    """The limits in force for a release: its workspace's (presser.yaml), else the defaults."""
+    return loaded.workspace.limits
+
+
+def _render_outputs(
+    loaded: LoadedRelease, out_dir: Path, options: RenderOptions, limits: Limits
+) -> dict[str, bytes]:
     from .context import build_context
 
     context = build_context(loaded, out_dir=out_dir)
@@ -63,7 +86,7 @@ def render_outputs(
             from .renderers.pdf import render_pdf
 
             rendered[fmt] = render_pdf(
-                context, env, project_root=loaded.workspace.root, base_dir=out_dir
+                context, env, project_root=loaded.workspace.root, base_dir=out_dir, limits=limits
             )
         elif fmt == "txt":
             from .renderers.text import render_text

@@ -26,7 +26,7 @@ def problems_from_validation(document: Document, error: ValidationError) -> list
             unknown = str(loc[-1])
             problems.append(
                 Problem(
-                    str(document.path),
+                    document.display,
                     line,
                     column,
                     format_field_path(field_path),
@@ -43,7 +43,7 @@ def problems_from_validation(document: Document, error: ValidationError) -> list
         else:
             message = _message(kind, item)
         problems.append(
-            Problem(str(document.path), line, column, format_field_path(field_path), message)
+            Problem(document.display, line, column, format_field_path(field_path), message)
         )
     return problems
 

@@ -32,6 +32,8 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.exceptions import SecurityError
+from jinja2.loaders import split_template_path
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -47,24 +49,51 @@ _TEMPLATE_FAULTS = (
     LookupError,
     AttributeError,
     ArithmeticError,
+    # A macro that calls itself, or a value too big for memory: still the template's fault.
+    RecursionError,
+    MemoryError,
 )
+
+#: The largest string or list a template may make with ``*`` (items or characters).
+MAX_TEMPLATE_VALUE = 1_000_000
+#: The largest whole number a template may make with ``**`` (bits).
+MAX_TEMPLATE_BITS = 10_000
+
+
+class _ConfinedLoader(FileSystemLoader):
+    """Jinja's file loader, refusing a file that a link leads out of its folder *before* reading.
+
+    :class:`FileSystemLoader` already refuses names with ``..``, but it would
+    open ``release.html.j2 -> /etc/passwd``; this looks first.
+    """
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file():
+                if not candidate.resolve().is_relative_to(Path(folder).resolve()):
+                    raise TemplateNotFound(template)
+                break
+        return super().get_source(environment, template)
 
 
 class SearchPathLoader(BaseLoader):
     """Loads templates from an organisation's folder, then from the default folders.
 
-    Each lookup goes through Jinja's :class:`FileSystemLoader`, which already
-    refuses names with ``..``; a file found by following a link out of its
-    folder is refused as well.
+    Each lookup goes through a confined :class:`FileSystemLoader`, which
+    refuses names with ``..`` and files that a link leads out of their folder.
     """
 
     def __init__(self, organisation: Path, defaults: Sequence[Path]) -> None:
         self.organisation = organisation
         self.defaults = tuple(defaults)
         self.folders = (organisation, *self.defaults)
-        self._all = FileSystemLoader(self.folders)
-        self._defaults = FileSystemLoader(self.defaults)
-        self._own = FileSystemLoader(organisation)
+        self._all = _ConfinedLoader(self.folders)
+        self._defaults = _ConfinedLoader(self.defaults)
+        self._own = _ConfinedLoader(organisation)
         self._roots = tuple(f.resolve() for f in self.folders)
 
     def get_source(
@@ -127,6 +156,36 @@ class PresserEnvironment(ImmutableSandboxedEnvironment):
             return True
         return not (callable(value) and not isinstance(value, type))
 
+    # Operators that can make a huge value from a short template are checked first.
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filters whose output size the template chooses are bounded like the operators;
+        # printf formatting is refused as '%' is.
+        self.filters["format"] = _refused_format
+        for name in ("center", "indent", "replace"):
+            self.filters[name] = _bounded(name, self.filters[name])
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for sequence, count in ((left, right), (right, left)):
+                sized = isinstance(sequence, str | list | tuple) and isinstance(count, int)
+                if sized and len(sequence) * count > MAX_TEMPLATE_VALUE:
+                    raise SecurityError(
+                        f"'*' would make a value of {len(sequence) * count:,} items; "
+                        f"templates may make at most {MAX_TEMPLATE_VALUE:,}"
+                    )
+        elif operator == "**":
+            whole = isinstance(left, int) and isinstance(right, int)
+            if whole and right > 0 and right * max(1, abs(left).bit_length()) > MAX_TEMPLATE_BITS:
+                raise SecurityError("'**' would make a number too large for a template")
+        elif operator == "%" and isinstance(left, str):
+            # printf formatting ("%999999999s") can make huge strings, and every value
+            # a template shows is already prepared in the render context.
+            raise SecurityError("'%' formatting of text is not allowed in templates")
+        return super().call_binop(context, operator, left, right)
+
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # Returning None sends str.format through is_safe_attribute, which refuses it.
         return None
@@ -137,6 +196,33 @@ class PresserEnvironment(ImmutableSandboxedEnvironment):
         loader = self.loader
         assert isinstance(loader, SearchPathLoader)
         return loader
+
+
+def _refused_format(*args: Any, **kwargs: Any) -> str:
+    raise SecurityError("the format filter is not allowed in templates")
+
+
+def _bounded(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    """``function`` (a filter), refused before it would make more than MAX_TEMPLATE_VALUE."""
+
+    @functools.wraps(function)  # keeps Jinja's pass_eval_context marker
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        values = [*args, *kwargs.values()]
+        too_big = any(isinstance(v, int) and v > MAX_TEMPLATE_VALUE for v in values)
+        if name == "replace":
+            text = [v for v in values if isinstance(v, str)]
+            if len(text) >= 3:
+                subject, old, new = text[:3]
+                grows = (subject.count(old) if old else len(subject) + 1) * len(new)
+                too_big = too_big or len(subject) + grows > MAX_TEMPLATE_VALUE
+        if too_big:
+            raise SecurityError(
+                f"the {name} filter would make a value larger than templates may "
+                f"({MAX_TEMPLATE_VALUE:,} characters)"
+            )
+        return function(*args, **kwargs)
+
+    return bounded
 
 
 def environment(search_path: Sequence[Path], *, autoescape: bool = True) -> PresserEnvironment:
@@ -198,12 +284,19 @@ def _problem(exc: BaseException, env: PresserEnvironment, name: str) -> Template
     if isinstance(exc, TemplateSyntaxError):
         where = f"{display_path(exc.filename)}:{exc.lineno}"
         return TemplateProblem(f"{where}: {exc.message}")
-    if isinstance(exc, TemplateNotFound):
-        folders = ", ".join(str(f) for f in env.search_loader.folders)
-        return TemplateProblem(f"template {exc.name!r} not found (looked in {folders})")
     filename, line = _template_frame(exc, env)
     where = f"{display_path(filename)}:{line}" if filename else name
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, TemplateNotFound):
+        # Raised by {% include %}/{% extends %} while rendering: say which template asked.
+        folders = ", ".join(str(f) for f in env.search_loader.folders)
+        found = f"{where}: " if filename else ""
+        return TemplateProblem(f"{found}template {exc.name!r} not found (looked in {folders})")
+    if isinstance(exc, RecursionError):
+        message = "the template calls itself without end (a macro or include loop)"
+    elif isinstance(exc, MemoryError):
+        message = "the template made a value too large for memory"
+    else:
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return TemplateProblem(f"{where}: {message}")
 
 

@@ -158,6 +158,10 @@ _MESSAGES: dict[str, str] = {
     "page_of": N_("of"),
     # TRANSLATORS: heading of a table of contents.
     "contents": N_("Contents"),
+    # TRANSLATORS: heading of the correction notices of a corrected release.
+    "correction": N_("Correction"),
+    # TRANSLATORS: notice on a corrected release; keep {date} (the day) and {note} (what changed).
+    "correction_notice": N_("Correction {date}: {note}"),
 }
 
 MESSAGE_IDS: frozenset[str] = frozenset(_MESSAGES.values())
@@ -224,6 +228,8 @@ class Labels:
     page: str
     page_of: str
     contents: str
+    correction: str
+    correction_notice: str
 
     def release_type(self, type_: str) -> str:
         """The label of a release type: ``press-release`` -> ``Pressmeddelande``."""
@@ -239,6 +245,11 @@ class Labels:
     def embargo_until(self, when: str) -> str:
         """The embargo notice with the formatted date and time filled in."""
         return self.embargo.replace("{datetime}", when)
+
+    def correction_line(self, date: str, note: str) -> str:
+        """The correction notice: ``Rättelse 24 november 2026: …``."""
+        # {note} last, so braces in the note's own text are never read as placeholders.
+        return self.correction_notice.replace("{date}", date).replace("{note}", note)
 
 
 def catalog_language(language: str) -> str:

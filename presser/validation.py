@@ -8,6 +8,7 @@ body, a contact somewhere, images inside the project.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,8 +18,9 @@ from typing import Any
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from .errors import Problem, ProblemsFound, UsageProblem
+from .limits import Limits
 from .loading import Document, load_file
-from .model import Release
+from .model import Image, Release
 from .problems import problems_from_validation
 from .workspace import LoadedOrganisation, UnknownOrganisation, Workspace
 
@@ -49,7 +51,7 @@ class LoadedRelease:
 
 def load_release(path: Path, workspace: Workspace) -> LoadedRelease:
     """Read, parse and validate one release; raise :class:`ProblemsFound` with all problems."""
-    document = load_file(path, display_path=workspace.display(path))
+    document = load_file(path, display_path=workspace.display(path), limits=workspace.limits)
     data = document.data
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "empty" if data is None else "text"
@@ -86,6 +88,10 @@ def load_release(path: Path, workspace: Workspace) -> LoadedRelease:
         problems.extend(problems_from_validation(document, exc))
     # Run on the raw data too, so these are reported even when some field is invalid.
     problems.extend(_cross_field_problems(document, data, organisation))
+    problems.extend(
+        _image_problems(document, data, Path(path).parent, workspace.resolved_root, workspace)
+    )
+    problems.extend(_markdown_problems(document, data, workspace.limits))
     if problems:
         raise ProblemsFound(problems)
     assert release is not None and organisation is not None
@@ -143,6 +149,79 @@ def _cross_field_problems(
             placed[kind, ident] = index
 
 
+def _image_problems(
+    document: Document, data: dict[str, Any], release_dir: Path, root: Path, workspace: Workspace
+) -> Iterator[Problem]:
+    """Image files by content: PNG, JPEG or WebP within the limits, before WeasyPrint sees one.
+
+    Each image entry is validated on its own first, so only a path the model
+    accepted (relative, inside the project, an existing file) is ever opened,
+    and image problems are reported even when another field is invalid.
+    """
+    images = _list(data.get("images"))
+    if not images:
+        return  # most releases: then presser.images is not even imported
+    from .images import ImageRefused, check_image_file
+
+    limits = workspace.limits
+    context = {"release_dir": release_dir, "project_root": root}
+    for index, item in enumerate(images):
+        try:
+            image = Image.model_validate(item, context=context)
+        except ValidationError:
+            continue  # already reported by the release's own validation
+        try:
+            check_image_file(release_dir / image.path, limits)
+        except ImageRefused as exc:
+            yield document.problem(("images", index, "path"), f"{image.path}: {exc}")
+        except OSError as exc:
+            yield document.problem(
+                ("images", index, "path"), f"{image.path}: cannot read it: {exc.strerror or exc}"
+            )
+
+
+def _markdown_problems(
+    document: Document, data: dict[str, Any], limits: Limits
+) -> Iterator[Problem]:
+    """Markdown nested deeper than ``max_markdown_nesting``, refused where it stands.
+
+    Parsing needs markdown-it, which ``validate`` otherwise never imports; a
+    cheap bound on the depth from the text itself decides whether to parse.
+    """
+    body = data.get("body")
+    fields: list[tuple[tuple[str | int, ...], Any, bool]] = [(("lead",), data.get("lead"), True)]
+    if isinstance(body, list):
+        fields += [(("body", i), block, False) for i, block in enumerate(body)]
+    else:
+        fields.append((("body",), body, False))
+    for field_path, text, inline in fields:
+        if not isinstance(text, str) or _depth_bound(text) <= limits.max_markdown_nesting:
+            continue
+        from .markdown import too_deep
+
+        message = too_deep(text, inline=inline, max_nesting=limits.max_markdown_nesting)
+        if message:
+            yield document.problem(field_path, message)
+
+
+_CONTAINER_PREFIX = re.compile(r"^[ \t>*+\-.)0-9]*", re.MULTILINE)
+_INLINE_OPENERS = re.compile(r"[*_\[]")
+
+
+def _depth_bound(text: str) -> int:
+    """At least the Markdown depth of ``text``, computed without parsing.
+
+    Each container (quote, list item) needs at least one character of a
+    line's leading prefix of markers and indentation for each of its (at most
+    two) levels; a paragraph and its text add two; each inline nesting level
+    needs an opening delimiter.
+    """
+    prefix = max(
+        (len(m.group().expandtabs(4)) for m in _CONTAINER_PREFIX.finditer(text)), default=0
+    )
+    return 2 * prefix + 4 + len(_INLINE_OPENERS.findall(text))
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -190,12 +269,17 @@ def validate_files(files: Iterable[Path], workspace: Workspace) -> tuple[int, li
     """Validate every file; the number that are valid and every problem found."""
     valid = 0
     problems: list[Problem] = []
+    from .publishing import frozen_problems  # here: publishing imports this module
+
     for path in files:
         try:
-            load_release(path, workspace)
+            loaded = load_release(path, workspace)
         except ProblemsFound as exc:
             problems.extend(exc.problems)
-        else:
-            valid += 1
+            continue
+        # A published release is frozen: its content must still match its manifest.
+        frozen = frozen_problems(loaded)
+        problems.extend(frozen)
+        valid += not frozen
     # An invalid organisation is reported once, not once per release that uses it.
     return valid, sorted(set(problems), key=problems.index)

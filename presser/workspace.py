@@ -21,7 +21,15 @@ from pydantic import ValidationError
 
 import presser
 
-from .errors import ProblemsFound, UsageProblem, printable
+from .errors import (
+    Problem,
+    ProblemsFound,
+    TemplateProblem,
+    UsageProblem,
+    printable,
+    terminal_safe,
+)
+from .limits import DEFAULT_LIMITS, SETTINGS_FILE, Limits, limits_from_settings
 from .loading import Document, load_file
 from .model import Organisation
 from .problems import problems_from_validation
@@ -72,6 +80,31 @@ class Workspace:
     def resolved_root(self) -> Path:
         return self.root.resolve()
 
+    @property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @cached_property
+    def limits(self) -> Limits:
+        """The limits set in ``presser.yaml`` (optional), else the defaults.
+
+        Raises :class:`ProblemsFound` when the file has problems: a typo in a
+        limit must not silently leave the default in force.
+        """
+        path = self.settings_file
+        if not path.is_file():
+            return DEFAULT_LIMITS
+        shown = self.display(path)
+        if not self.contains(path):
+            raise TemplateProblem(
+                f"{shown} leads outside the workspace (a symbolic link); "
+                "presser reads nothing outside"
+            )
+        limits, problems = limits_from_settings(load_file(path, display_path=shown))
+        if problems:
+            raise ProblemsFound(problems)
+        return limits
+
     def organisation_slugs(self) -> list[str]:
         """Every folder under templates/ with an organisation.yaml, sorted."""
         if not self.templates_dir.is_dir():
@@ -87,17 +120,27 @@ class Workspace:
     def template_search_path(self, slug: str) -> list[Path]:
         """Where templates are looked up, in order: the organisation, then the defaults."""
         folders = [self.templates_dir / slug, self.templates_dir / DEFAULT_FOLDER]
+        for folder in folders:
+            if folder.is_dir() and not self.contains(folder):
+                raise TemplateProblem(
+                    f"{self.display(folder)} leads outside the workspace (a symbolic link); "
+                    "presser reads no templates from outside"
+                )
         packaged = packaged_default_templates()
         if packaged.resolve() not in {f.resolve() for f in folders}:
             folders.append(packaged)
         return [f for f in folders if f.is_dir()]
 
     def display(self, path: Path) -> str:
-        """A path as messages show it: relative to the current folder when inside it."""
+        """A path as messages show it: relative to the current folder when inside it.
+
+        Escaped for the terminal: a file name may hold control characters.
+        """
         try:
-            return str(path.resolve().relative_to(Path.cwd().resolve()))
+            shown = str(path.resolve().relative_to(Path.cwd().resolve()))
         except ValueError:
-            return str(path)
+            shown = str(path)
+        return terminal_safe(shown)
 
     def contains(self, path: Path) -> bool:
         """Whether ``path``, with every link followed, stays inside the workspace."""
@@ -116,7 +159,21 @@ class Workspace:
             raise UnknownOrganisation(slug, known)
         folder = self.templates_dir / slug
         path = folder / ORGANISATION_FILE
-        document = load_file(path, display_path=self.display(path))
+        if not (self.contains(folder) and self.contains(path)):
+            # A link in templates/ must not make presser read or render files from elsewhere.
+            raise ProblemsFound(
+                [
+                    Problem(
+                        self.display(path),
+                        1,
+                        1,
+                        "(file)",
+                        f"templates/{slug} leads outside the workspace (a symbolic link); "
+                        "presser reads nothing outside",
+                    )
+                ]
+            )
+        document = load_file(path, display_path=self.display(path), limits=self.limits)
         if not isinstance(document.data, dict):
             raise ProblemsFound(
                 [document.problem((), "an organisation is a mapping of fields (name: …)")]

@@ -3,7 +3,8 @@
 #   libpango-1.0-0, libpangoft2-1.0-0: WeasyPrint's text layout (required)
 #   libharfbuzz-subset0: fast font subsetting; without it each PDF takes ~5x as long
 #   fonts-dejavu-core: the default fonts of the print stylesheet
-# Optional tools, by name: poppler-utils (README picture), chromium (browser tests).
+# Optional tools, by name: poppler-utils (README picture), chromium (browser tests),
+# pandoc (the baseline of two figures of make bench).
 # As root it installs what is missing with apt-get. Otherwise it prints the command,
 # and fails only when a required library is missing (tests needing a tool skip).
 set -euo pipefail
@@ -21,6 +22,7 @@ for tool in "$@"; do
   case "$tool" in
     poppler-utils) command -v pdftoppm >/dev/null || optional+=(poppler-utils) ;;
     chromium) command -v chromium >/dev/null || optional+=(chromium) ;;
+    pandoc) command -v pandoc >/dev/null || optional+=(pandoc) ;;
     *) echo "system-deps.sh: unknown tool $tool" >&2; exit 2 ;;
   esac
 done

@@ -238,3 +238,10 @@ def test_weasyprint_warnings_are_collected_not_printed(
     assert pdf.startswith(b"%PDF-")
     assert any("colour" in message for message in collected)
     assert capfd.readouterr().err == ""
+
+
+def test_a_one_page_release_stays_small(repo_workspace: Workspace) -> None:
+    # Fonts are subset and embedded once: a page of text is tens of KB, not hundreds.
+    _, pdf = pdf_of(repo_workspace, repo_workspace.releases_dir / "2010-01-22-skl-30-miljoner.yaml")
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert len(pdf) < 60 * 1024, f"{len(pdf):,} bytes"

@@ -240,7 +240,14 @@ def english_release(tmp_path: Path) -> Path:
     (org / "organisation.yaml").write_text(ORGANISATION, encoding="utf-8")
     releases = tmp_path / "releases"
     releases.mkdir()
-    (releases / "hall.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    # A real (1x1) PNG: validation reads the header of every image.
+    (releases / "hall.png").write_bytes(
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360606060000000050001a5f64540"
+            "0000000049454e44ae426082"
+        )
+    )
     path = releases / "x.yaml"
     path.write_text(RELEASE, encoding="utf-8")
     return path

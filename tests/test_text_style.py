@@ -563,6 +563,8 @@ def test_swedish_labels_in_full() -> None:
         page="Sida",
         page_of="av",
         contents="Innehåll",
+        correction="Rättelse",
+        correction_notice="Rättelse {date}: {note}",
     )
 
 
@@ -587,6 +589,8 @@ def test_english_labels_in_full() -> None:
         page="Page",
         page_of="of",
         contents="Contents",
+        correction="Correction",
+        correction_notice="Correction {date}: {note}",
     )
 
 

@@ -21,6 +21,8 @@ from urllib.request import url2pathname
 
 from ..context import ReleaseContext
 from ..errors import PresserError, TemplateProblem
+from ..images import ImageRefused, check_image_bytes
+from ..limits import DEFAULT_LIMITS, Limits
 from ..templating import PresserEnvironment, read_stylesheets, render_template
 from .html import TEMPLATE, check_brand_colour
 
@@ -32,7 +34,37 @@ class RefusedResource(PresserError):
     """The PDF needed a resource from outside the project; nothing was fetched."""
 
 
-def project_fetcher(project_root: Path) -> URLFetcher:
+# Fonts a template's @font-face may load, by suffix and by their magic numbers.
+_FONT_MAGIC = {
+    ".woff": (b"wOFF",),
+    ".woff2": (b"wOF2",),
+    ".ttf": (b"\x00\x01\x00\x00", b"true"),
+    ".otf": (b"OTTO", b"\x00\x01\x00\x00"),
+}
+
+
+def served_type(path: Path, body: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The Content-Type to hand WeasyPrint for a project file, or :class:`ImageRefused`.
+
+    Decided by content, because WeasyPrint trusts neither name nor type: bytes
+    Pillow cannot open are tried as SVG, whatever they are called. So only a
+    PNG, JPEG or WebP within the limits, a font whose magic matches its suffix,
+    or a stylesheet that is not markup is served; everything else is refused.
+    Validation checks release images the same way; this is defence in depth
+    for whatever else a template or stylesheet asks for.
+    """
+    suffix = path.suffix.lower()
+    if suffix in _FONT_MAGIC and body.startswith(_FONT_MAGIC[suffix]):
+        return mimetypes.guess_type(path.name)[0] or "font/" + suffix[1:]
+    if suffix == ".css" and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "text/css"
+    try:
+        return check_image_bytes(body, limits).mime_type
+    except ImageRefused as exc:
+        raise ImageRefused(f"{path.name}: {exc}") from None
+
+
+def project_fetcher(project_root: Path, limits: Limits = DEFAULT_LIMITS) -> URLFetcher:
     """A WeasyPrint URL fetcher confined to ``project_root`` (see :class:`ProjectFetcher`)."""
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
@@ -44,23 +76,35 @@ def project_fetcher(project_root: Path) -> URLFetcher:
 
         Never calls the parent's ``fetch``, so no network handler is ever used.
         Every refusal is also recorded, because WeasyPrint swallows errors in
-        a few places (inside SVG images) even when they are fatal.
+        a few places (inside SVG images) even when they are fatal. Files are
+        served only when :func:`served_type` accepts their content.
         """
 
         def __init__(self, root: Path) -> None:
             super().__init__(allowed_protocols=("file",), fail_on_errors=True)
             self.root = root.resolve()
             self.refused: list[str] = []
+            self.unsafe: list[str] = []  # project files refused for their content, with why
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             path = self._local_path(url)
             if path is None:
                 self.refused.append(url)
                 raise Refused(url)
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, body=path.read_bytes(), headers={"Content-Type": content_type}
-            )
+            # Checked before reading: no resource (image, font or stylesheet) may be larger
+            # than the largest image allowed, so a huge file is never read into memory.
+            if path.stat().st_size > limits.max_image_bytes:
+                self.unsafe.append(
+                    f"{path.name}: larger than {limits.max_image_bytes:,} bytes (max_image_bytes)"
+                )
+                raise Refused(url)
+            body = path.read_bytes()
+            try:
+                content_type = served_type(path, body, limits)
+            except ImageRefused as exc:
+                self.unsafe.append(str(exc))
+                raise Refused(url) from None
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
         def _local_path(self, url: str) -> Path | None:
             parts = urlsplit(url)
@@ -72,6 +116,35 @@ def project_fetcher(project_root: Path) -> URLFetcher:
             return path
 
     return ProjectFetcher(project_root)
+
+
+#: How WeasyPrint 70 says it subsets fonts with fontTools because libharfbuzz-subset0
+#: is missing (pdf/fonts.py, logged once per font of every document).
+SLOW_SUBSETTING_LOG = "Using fontTools instead of HarfBuzz-Subset"
+SLOW_SUBSETTING_WARNING = (
+    "warning: WeasyPrint subsets fonts with fontTools because libharfbuzz-subset0 is "
+    "missing, so every PDF takes about 5 times as long; install it: "
+    "sudo apt-get install libharfbuzz-subset0"
+)
+_slow_subsetting_seen = False
+
+
+def slow_subsetting_seen() -> bool:
+    """Whether a PDF rendered in this process used WeasyPrint's slow fontTools fallback.
+
+    WeasyPrint logs the fallback for every font of every document; presser
+    keeps it out of the per-release warnings and the CLI warns once a run.
+    """
+    return _slow_subsetting_seen
+
+
+def _note_slow_subsetting(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    """The records other than the fallback notice, remembering whether there was one."""
+    global _slow_subsetting_seen
+    kept = [r for r in records if not r.getMessage().startswith(SLOW_SUBSETTING_LOG)]
+    if len(kept) != len(records):
+        _slow_subsetting_seen = True
+    return kept
 
 
 @contextmanager
@@ -107,13 +180,15 @@ def render_pdf(
     project_root: Path,
     base_dir: Path,
     warnings: list[str] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> bytes:
     """Render the release as an A4 PDF; the same context always gives the same bytes.
 
     ``base_dir`` is where relative addresses (images) resolve, the output
     folder; only files inside ``project_root`` are read. WeasyPrint's
     warnings (such as CSS it ignored) are appended to ``warnings`` when given.
-    Raises :class:`RefusedResource` when the document asks for anything else.
+    Raises :class:`RefusedResource` when the document asks for anything else,
+    or for a file whose content is not an image, font or stylesheet within ``limits``.
     """
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -122,7 +197,7 @@ def render_pdf(
     check_brand_colour(context)
     html = render_template(env, TEMPLATE, release=context, stylesheet=None, medium="print")
     css = print_stylesheet(env)
-    fetcher = project_fetcher(project_root)
+    fetcher = project_fetcher(project_root, limits)
     base_url = base_dir.resolve().as_uri() + "/"
     # /ID from the document's own content: stable across renders, distinct per release.
     identifier = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode("ascii")
@@ -152,9 +227,13 @@ def render_pdf(
             f"the PDF of {context.stem} asks for a resource outside the project "
             f"or not a local file, which presser does not fetch: {listed}"
         )
+    if fetcher.unsafe:
+        listed = "; ".join(sorted(set(fetcher.unsafe)))
+        raise RefusedResource(f"the PDF of {context.stem} uses a file presser refuses: {listed}")
     if fatal is not None:
         cause = fatal.__cause__ or fatal
         raise RefusedResource(f"the PDF of {context.stem} could not be made: {cause}")
+    records = _note_slow_subsetting(records)
     if warnings is not None:
         warnings.extend(record.getMessage() for record in records)
     return pdf

@@ -14,6 +14,8 @@ Two styles, :data:`WIRE_STYLES`:
         Pressmeddelande   •   Jan 28, 2010 09:52 CET
         (embargo line)
 
+        (correction notices, one a line)
+
         Lead.
 
         Body paragraphs, quotes ("– …, säger …"), bullets ("• item"),
@@ -36,7 +38,8 @@ Two styles, :data:`WIRE_STYLES`:
     Unwrapped by default.
 
 ``us``
-    ``FOR IMMEDIATE RELEASE`` (or the embargo line), the headline, then the
+    ``FOR IMMEDIATE RELEASE`` (or the embargo line), the headline, any
+    correction notices, then the
     lead opened by the dateline ``OAKLAND, Calif., January 28, 2010 /Org/ --``,
     the body, the links as ``text: url``, ``About Org`` with the boilerplate,
     the contacts one field a line, and ``###``. Wrapped at 72 columns by
@@ -146,6 +149,7 @@ def _nordic(context: ReleaseContext) -> list[_Chunk]:
             ],
             kind="dateline",
         ),
+        *_corrections(context),
     ]
     if context.lead_text:
         chunks.append(_paragraph(context.lead_text, context.lead_links, kind="lead"))
@@ -173,6 +177,7 @@ def _us(context: ReleaseContext, width: int) -> list[_Chunk]:
     chunks = [
         _Chunk([_Line(notice)], kind="notice"),
         _Chunk([_Line(context.headline), *_optional(context.subheadline)], kind="headline"),
+        *_corrections(context),
     ]
     text: list[_Chunk] = []
     if context.lead_text:
@@ -195,6 +200,13 @@ def _us(context: ReleaseContext, width: int) -> list[_Chunk]:
     end = "###".center(width).rstrip() if width else "###"
     chunks.append(_Chunk([_Line(end, wrap=False)], kind="end"))
     return chunks
+
+
+def _corrections(context: ReleaseContext) -> list[_Chunk]:
+    """The correction notices, one line each, above the text they correct."""
+    if not context.corrections:
+        return []
+    return [_Chunk([_Line(c.line) for c in context.corrections], kind="correction")]
 
 
 def _us_dateline(context: ReleaseContext) -> str:
