@@ -20,6 +20,7 @@ from pydantic import AwareDatetime, TypeAdapter, ValidationError
 from .errors import Problem, ProblemsFound, UsageProblem
 from .limits import Limits
 from .loading import Document, load_file
+from .manifest import frozen_problems
 from .model import Image, Release
 from .problems import problems_from_validation
 from .workspace import LoadedOrganisation, UnknownOrganisation, Workspace
@@ -269,8 +270,6 @@ def validate_files(files: Iterable[Path], workspace: Workspace) -> tuple[int, li
     """Validate every file; the number that are valid and every problem found."""
     valid = 0
     problems: list[Problem] = []
-    from .publishing import frozen_problems  # here: publishing imports this module
-
     for path in files:
         try:
             loaded = load_release(path, workspace)

@@ -36,6 +36,7 @@ import click
 
 from .errors import PresserError, ProblemsFound
 from .loading import load_bytes
+from .manifest import content_hash
 from .model import HistoryEntry, Release
 from .release_edit import ChangedOnDisk, ReleaseFile, changed_on_disk_message, write_release
 from .validation import LoadedRelease, load_release
@@ -305,8 +306,6 @@ def approve(
     now: datetime | None = None,
 ) -> Step:
     """review -> approved, recording the content hash that publish will check."""
-    from .publishing import content_hash
-
     opened = open_for("approve", path, workspace)
     org = opened.loaded.organisation
     rules = org.profile.workflow

@@ -21,7 +21,10 @@ from click.testing import CliRunner, Result
 from PIL import Image as PillowImage
 
 import presser.build
-from presser.build import CACHE_NAME, EXIT_INTERRUPTED
+import presser.build_cache
+import presser.build_pool
+from presser.build import EXIT_INTERRUPTED
+from presser.build_cache import CACHE_NAME
 from presser.cli import cli
 
 from .conftest import ORGANISATION_YAML, RELEASE_YAML, REPO, MakeWorkspace
@@ -45,6 +48,7 @@ def png(colour: str) -> bytes:
 def steady_presser_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     """presser's own files are part of every digest; pin them, so that edits made to
     this checkout while the tests run cannot make a "nothing changed" build render."""
+    # Patched where run_build looks it up (it is defined in presser.build_cache).
     monkeypatch.setattr(presser.build, "presser_digest", lambda workspace: "presser-under-test")
 
 
@@ -232,10 +236,10 @@ def test_presser_digest_covers_the_code_and_the_settings(
     from presser.workspace import Workspace
 
     here = Workspace(workspace)
-    before = presser.build.presser_digest(here)
-    assert presser.build.presser_digest(here) == before
+    before = presser.build_cache.presser_digest(here)
+    assert presser.build_cache.presser_digest(here) == before
     (workspace / "presser.yaml").write_text("limits:\n  max_depth: 20\n", encoding="utf-8")
-    assert presser.build.presser_digest(here) != before
+    assert presser.build_cache.presser_digest(here) != before
 
 
 def test_removed_release_leaves_the_cache(workspace: Path) -> None:
@@ -296,14 +300,14 @@ def test_template_error_in_one_organisation_fails_only_its_releases(workspace: P
 def test_a_worker_that_dies_fails_only_its_release(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render = presser.build._load_and_render
+    render = presser.build_pool._load_and_render
 
     def crash_on_a2(task: presser.build.Task, *args: object) -> presser.build.Result:
         if task.path.stem == "a2":
             os._exit(3)  # as a segfault in a C library or the out-of-memory killer would
         return render(task, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(presser.build, "_load_and_render", crash_on_a2)
+    monkeypatch.setattr(presser.build_pool, "_load_and_render", crash_on_a2)
     result = CliRunner().invoke(cli, ["build", *FAST, "--jobs", "2"])
     assert result.exit_code == 1
     assert rendered(result) == {"a1", "b1", "img"}

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 import presser
 from presser import publishing
 from presser.loading import load_file
+from presser.manifest import content_hash, frozen_problems, verify_manifest
 from presser.validation import load_release
 from presser.workspace import Workspace, find_workspace
 
@@ -66,7 +67,7 @@ def test_publish_writes_the_version_folder_and_a_manifest_that_verifies(
     for entry in manifest["files"]:
         assert sha256(folder / entry["path"]) == entry["sha256"]
         assert (folder / entry["path"]).stat().st_size == entry["size"]
-    assert publishing.verify_manifest(folder) == []
+    assert verify_manifest(folder) == []
     assert manifest["version"] == 1
     assert manifest["release"] == "releases/r.yaml"
     assert manifest["presser_version"] == presser.__version__
@@ -87,7 +88,7 @@ def test_a_tampered_output_no_longer_verifies(newsroom: Newsroom) -> None:
     published(newsroom)
     folder = newsroom.version(1)
     (folder / "r.txt").write_text("changed\n", "utf-8")
-    assert publishing.verify_manifest(folder) == ["r.txt differs from its SHA-256 in the manifest"]
+    assert verify_manifest(folder) == ["r.txt differs from its SHA-256 in the manifest"]
     result = run("validate")
     assert result.exit_code == 1
     assert "published/r/v1/r.txt differs from its SHA-256 in the manifest" in result.output
@@ -127,7 +128,7 @@ def test_frozen_check_sees_a_changed_image(newsroom: Newsroom) -> None:
 def test_seed_releases_are_taken_as_they_are() -> None:
     workspace = find_workspace(REPO)
     for path in sorted((REPO / "releases").glob("*.yaml")):
-        assert publishing.frozen_problems(load_release(path, workspace)) == []
+        assert frozen_problems(load_release(path, workspace)) == []
 
 
 def test_a_version_folder_is_never_overwritten(newsroom: Newsroom) -> None:
@@ -288,9 +289,9 @@ def test_correction_publishes_v2_and_keeps_v1_byte_for_byte(
 
     published(newsroom)
     assert snapshot(newsroom.version(1)) == v1
-    assert publishing.verify_manifest(newsroom.version(1)) == []
+    assert verify_manifest(newsroom.version(1)) == []
     v2 = newsroom.version(2)
-    assert publishing.verify_manifest(v2) == []
+    assert verify_manifest(v2) == []
     assert json.loads((v2 / "manifest.json").read_text("utf-8"))["version"] == 2
 
     corrected_at = datetime.fromisoformat(data["corrections"][0]["at"])
@@ -446,13 +447,13 @@ def test_a_publish_cut_short_after_rendering_is_recorded_not_redone(newsroom: Ne
 
 def test_content_hash_ignores_layout_status_and_history(newsroom: Newsroom, tmp_path: Path) -> None:
     workspace = Workspace(tmp_path)
-    before = publishing.content_hash(load_release(newsroom.release(), workspace))
+    before = content_hash(load_release(newsroom.release(), workspace))
     relaid = (
         RELEASE.replace("# A release", "# Another comment\n# A release")
         .replace("status: draft", "status: review")
         .replace("[simhall,   bad]", "[simhall, bad]")
     )
     newsroom.write("r.yaml", relaid + "history: []\n")
-    assert publishing.content_hash(load_release(newsroom.release(), Workspace(tmp_path))) == before
+    assert content_hash(load_release(newsroom.release(), Workspace(tmp_path))) == before
     newsroom.write("r.yaml", relaid.replace("vid torget", "vid ån"))
-    assert publishing.content_hash(load_release(newsroom.release(), Workspace(tmp_path))) != before
+    assert content_hash(load_release(newsroom.release(), Workspace(tmp_path))) != before
