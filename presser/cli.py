@@ -8,6 +8,7 @@ with its exit code; there is no try/except ladder here.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -16,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import EXIT_PROBLEMS, ProblemsFound, UsageProblem, terminal_safe
+from .errors import EXIT_PROBLEMS, ProblemsFound, terminal_safe
 
 if TYPE_CHECKING:
-    from .lint.command import Mode
     from .pipeline import RenderOptions
     from .workspace import Workspace
 
@@ -225,7 +225,8 @@ def build(
       presser build --force --jobs 1
       presser build --format html --format txt
     """
-    from .build import BarProgress, PlainProgress, Progress, default_jobs, run_build
+    from .build import default_jobs, run_build
+    from .build_progress import BarProgress, PlainProgress, Progress
     from .pipeline import FORMATS, RenderOptions
     from .validation import release_files
     from .writing import check_output_folder
@@ -266,18 +267,22 @@ def build(
 
 def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOptions) -> None:
     from .pipeline import load_all, render_release
+    from .printer import PdfPrinter
     from .validation import release_files
     from .writing import check_output_folder
 
-    workspace = _workspace(paths[0] if paths else None)
-    files = release_files(paths or (workspace.releases_dir,))
-    target = out_dir if out_dir is not None else workspace.root / "build"
-    check_output_folder(target, workspace, files)
-    releases = load_all(files, workspace)
-    for loaded in releases:
-        written = render_release(loaded, target, options)
-        shown = ", ".join(workspace.display(p) for p in written)
-        click.echo(f"{workspace.display(loaded.path)} -> {shown}")
+    # Started first, so WeasyPrint is imported in the printer while this process validates.
+    printer = PdfPrinter() if "pdf" in options.formats and PdfPrinter.available() else None
+    with printer or contextlib.nullcontext():
+        workspace = _workspace(paths[0] if paths else None)
+        files = release_files(paths or (workspace.releases_dir,))
+        target = out_dir if out_dir is not None else workspace.root / "build"
+        check_output_folder(target, workspace, files)
+        releases = load_all(files, workspace)
+        for loaded in releases:
+            written = render_release(loaded, target, options, printer)
+            shown = ", ".join(workspace.display(p) for p in written)
+            click.echo(f"{workspace.display(loaded.path)} -> {shown}")
     noun = "release" if len(releases) == 1 else "releases"
     click.echo(f"{len(releases)} {noun} rendered into {workspace.display(target)}/.")
     _warn_slow_subsetting()
@@ -378,292 +383,12 @@ def init(
         click.echo(f"Created {path}")
 
 
-# --- editorial checks: presser lint (issue 3) ---
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--fix", "fix_files", is_flag=True, help="Make the safe fixes in the files.")
-@click.option(
-    "--diff", "show_diff", is_flag=True, help="Print the safe fixes as a diff; write nothing."
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="How to print findings.",
-)
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--explain", metavar="CODE", help="Explain a rule (code or name) and exit.")
-def lint(
-    paths: tuple[Path, ...],
-    fix_files: bool,
-    show_diff: bool,
-    output_format: str,
-    strict: bool,
-    explain: str | None,
-) -> None:
-    """Check releases against the house style (files or folders; default: releases/).
-
-    Findings are printed as PATH:LINE:COLUMN: CODE MESSAGE, each an error or a
-    warning; the exit code is 1 if there is an error (with --strict, any
-    finding). A release that does not validate is reported as by validate.
-    Rules are listed in docs/lint.md; organisation.yaml's lint: selects,
-    ignores and tunes them, and a release's lint: {ignore: [CODE]} silences
-    one rule in that file.
-
-    --fix makes only safe fixes (quotation marks and dashes of the release's
-    language, double and trailing spaces), changing nothing else in the file.
-
-    \b
-    Examples:
-      presser lint releases/
-      presser lint releases/2010-01-28-jonkoping-1-4-miljoner.yaml --strict
-      presser lint releases/ --format json
-      presser lint releases/x.yaml --diff
-      presser lint releases/x.yaml --fix
-      presser lint --explain O101
-    """
-    from .lint.report import explain_rule, run_lint
-
-    if explain is not None:
-        click.echo(explain_rule(explain))
-        return
-    if fix_files and show_diff:
-        raise UsageProblem("--fix writes the fixes and --diff only shows them; choose one")
-    workspace = _workspace(paths[0] if paths else None)
-    mode: Mode = "fix" if fix_files else "diff" if show_diff else "check"
-    sys.exit(run_lint(paths, workspace, mode=mode, output_format=output_format, strict=strict))
-
-
-# --- workflow: submit, approve, reject, publish, correct, status (issue 3) ---
-
-BY_OPTION = click.option(
-    "--by",
-    metavar="NAME",
-    default=None,
-    help="Who takes the step, for the history. Default: git config user.name, else the login.",
-)
-RELEASE_FILE = click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-
-WORKFLOW_EXIT_CODES = """
-\b
-Exit codes:
-  0  done: the step is recorded in the release's history
-  1  refused (the reason is printed; the release is unchanged)
-  2  usage error (unknown option, missing file)
-"""
-
-
-def _who(by: str | None) -> str:
-    from .workflow import current_user
-
-    name = " ".join((by or "").split())
-    return name or current_user()
-
-
-@cli.command(epilog=WORKFLOW_EXIT_CODES)
-@RELEASE_FILE
-@BY_OPTION
-def submit(file: Path, by: str | None) -> None:
-    """Submit a release for review: draft -> review.
-
-    Refused while presser validate or presser lint reports an error (both are
-    listed). An approved release that has changed since its approval is
-    submitted again the same way.
-
-    \b
-    Example:
-      presser submit releases/2026-03-02-spring-fair.yaml
-    """
-    from .workflow import submit as submit_release
-
-    step = submit_release(file, _workspace(file), by=_who(by))
-    click.echo(step.summary())
-
-
-@cli.command(epilog=WORKFLOW_EXIT_CODES)
-@RELEASE_FILE
-@BY_OPTION
-@click.option("--note", default=None, help="A note for the history (what was checked).")
-def approve(file: Path, by: str | None, note: str | None) -> None:
-    """Approve a release in review: review -> approved.
-
-    Records a SHA-256 of the release's content; presser publish refuses the
-    release if it changes afterwards. The organisation can limit approvers
-    (workflow: approvers:) and forbid approving what you submitted yourself
-    (workflow: allow_self_approval: false) in its organisation.yaml.
-
-    \b
-    Example:
-      presser approve releases/2026-03-02-spring-fair.yaml --by "Pia Press" --note "Checked"
-    """
-    from .workflow import approve as approve_release
-
-    step = approve_release(file, _workspace(file), by=_who(by), note=note)
-    click.echo(step.summary())
-
-
-@cli.command(epilog=WORKFLOW_EXIT_CODES)
-@RELEASE_FILE
-@BY_OPTION
-@click.option("--reason", required=True, help="Why, for the author and the history.")
-def reject(file: Path, by: str | None, reason: str) -> None:
-    """Send a release in review back to its author: review -> draft.
-
-    \b
-    Example:
-      presser reject releases/2026-03-02-spring-fair.yaml --by "Pia Press" \\
-          --reason "The quote is not approved yet"
-    """
-    from .workflow import reject as reject_release
-
-    step = reject_release(file, _workspace(file), by=_who(by), reason=reason)
-    click.echo(f"{step.summary()}: {reason}")
-
-
-PUBLISH_EXIT_CODES = """
-\b
-Exit codes:
-  0  published (or scheduled); with --due: nothing was refused
-  1  refused (the reason is printed); with --due: at least one release was
-     refused, the others were still published
-  2  usage error (unknown option, missing file)
-"""
-
-
-@cli.command(epilog=PUBLISH_EXIT_CODES)
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--schedule",
-    is_flag=True,
-    help="If the release is due later, check it now and record it as scheduled for "
-    "publish --due; if it is due already, publish it.",
-)
-@click.option(
-    "--due",
-    is_flag=True,
-    help="Publish every approved release under PATHS (default: releases/) whose time has "
-    "come; for cron.",
-)
-@click.option("--quiet", is_flag=True, help="With --due: print only what was published or refused.")
-@BY_OPTION
-def publish(
-    paths: tuple[Path, ...], schedule: bool, due: bool, quiet: bool, by: str | None
-) -> None:
-    """Publish an approved release into published/<name>/v<N>/: approved -> published.
-
-    Renders HTML, PDF and text copy with the images and a manifest.json (every
-    file's SHA-256, the content hash, presser's version, who approved it and
-    when). Refused if the release is invalid, changed since it was approved,
-    under an embargo that has not lifted, or due later (unless --schedule). A
-    version folder is never overwritten; a published release is frozen until
-    presser correct starts its next version.
-
-    With --due, every approved release whose time has come is published, one
-    line each (published / waiting / refused); running it again publishes
-    nothing twice.
-
-    \b
-    Examples:
-      presser publish releases/2026-03-02-spring-fair.yaml
-      presser publish releases/2026-03-02-spring-fair.yaml --schedule
-      presser publish --due --quiet       # from cron, every five minutes
-    """
-    from .publishing import publish as publish_release
-    from .publishing import publish_due
-
-    who = _who(by)
-    if due:
-        if schedule:
-            raise UsageProblem("--schedule is for one FILE; --due publishes what is due now")
-        workspace = _workspace(paths[0] if paths else None)
-        outcomes = publish_due(paths, workspace, by=who)
-        counts = {kind: 0 for kind in ("published", "waiting", "refused")}
-        for outcome in outcomes:
-            counts[outcome.outcome] += 1
-            if not (quiet and outcome.outcome == "waiting"):
-                click.echo(outcome.line(), err=outcome.outcome == "refused")
-        if outcomes and not (quiet and counts["published"] == counts["refused"] == 0):
-            click.echo(", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
-        if counts["refused"]:
-            sys.exit(EXIT_PROBLEMS)
-        return
-    if len(paths) != 1 or not paths[0].is_file():
-        raise UsageProblem(
-            "publish takes one release FILE (or --due [DIR] for every release that is due)"
-        )
-    workspace = _workspace(paths[0])
-    result = publish_release(paths[0], workspace, by=who, schedule=schedule)
-    if result.folder is None:
-        already = "already scheduled" if result.already_scheduled else "scheduled"
-        click.echo(
-            f"{result.step.display}: {already}; presser publish --due publishes it from "
-            f"{result.when.isoformat() if result.when else '?'}"
-        )
-        return
-    shown = workspace.display(result.folder)
-    click.echo(f"{result.step.summary()}: v{result.step.version} -> {shown}/")
-    for name in result.files:
-        click.echo(f"  {name}")
-
-
-@cli.command(epilog=WORKFLOW_EXIT_CODES)
-@RELEASE_FILE
-@BY_OPTION
-@click.option("--note", required=True, help="What was corrected; printed on every output.")
-def correct(file: Path, by: str | None, note: str) -> None:
-    """Start the next version of a published release: published -> draft.
-
-    Adds a corrections: entry (time and note). Edit the release, then submit,
-    approve and publish it again: every output of the new version carries the
-    correction notice in the release's language, and published/<name>/v1/
-    stays as it was.
-
-    \b
-    Example:
-      presser correct releases/2026-03-02-spring-fair.yaml --note "The fair opens at 10, not 11."
-    """
-    from .workflow import correct as correct_release
-
-    step = correct_release(file, _workspace(file), by=_who(by), note=note)
-    click.echo(f"{step.summary()}: version {step.version} started; edit, submit, approve, publish")
-
-
-@cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="A table for people, JSON for scripts.",
-)
-def status(paths: tuple[Path, ...], output_format: str) -> None:
-    """Where every release stands: status, organisation, publication and embargo, lint.
-
-    One row per release under PATHS (default: releases/), by publication
-    time. Exit code 0 whatever the releases' state (invalid ones are shown as
-    such); 2 for a usage error.
-
-    \b
-    Examples:
-      presser status
-      presser status releases/2026 --format json
-    """
-    from .status import format_table, status_rows
-
-    workspace = _workspace(paths[0] if paths else None)
-    rows = status_rows(paths or (workspace.releases_dir,), workspace)
-    if output_format == "json":
-        click.echo(json.dumps([r.as_dict() for r in rows], ensure_ascii=False, indent=2))
-    else:
-        click.echo(format_table(rows))
-
-
 def main() -> None:
     """Console entry point."""
     cli(prog_name="presser")
+
+
+# The editorial commands (lint, and the workflow from submit to status) live in
+# presser.cli_editorial, whose decorators add them to the cli group above. It is
+# imported last because it imports cli (and _workspace) from this module.
+from . import cli_editorial  # noqa: E402, F401

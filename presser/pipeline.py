@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, ProblemsFound, UsageProblem
 from .limits import Limits
 from .validation import LoadedRelease, load_release
 from .workspace import Workspace
 from .writing import write_atomic
+
+if TYPE_CHECKING:
+    from .printer import PdfPrinter
 
 FORMATS = ("html", "pdf", "txt")
 
@@ -29,14 +33,19 @@ class RenderOptions:
     ascii_only: bool = False  #: transliterate the text copy to ASCII
 
 
-def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions) -> list[Path]:
+def render_release(
+    loaded: LoadedRelease,
+    out_dir: Path,
+    options: RenderOptions,
+    printer: PdfPrinter | None = None,
+) -> list[Path]:
     """Render one release in every format asked for, then write them all.
 
     Everything is rendered before anything is written, so a failure in one
     format leaves the previous outputs of this release as they were.
     """
     written = []
-    for fmt, data in render_outputs(loaded, out_dir, options).items():
+    for fmt, data in render_outputs(loaded, out_dir, options, printer).items():
         target = out_dir / f"{loaded.stem}.{fmt}"
         write_atomic(target, data)
         written.append(target)
@@ -44,11 +53,16 @@ def render_release(loaded: LoadedRelease, out_dir: Path, options: RenderOptions)
 
 
 def render_outputs(
-    loaded: LoadedRelease, out_dir: Path, options: RenderOptions
+    loaded: LoadedRelease,
+    out_dir: Path,
+    options: RenderOptions,
+    printer: PdfPrinter | None = None,
 ) -> dict[str, bytes]:
     """The bytes of each output format of one release, meant for ``out_dir`` (nothing written).
 
-    The whole render runs under ``render_timeout_seconds``; past it,
+    The PDF is laid out by ``printer`` when given (a process that imported
+    WeasyPrint meanwhile, see :mod:`presser.printer`), else here. The whole
+    render runs under ``render_timeout_seconds``; past it,
     :class:`presser.timeout.RenderTimeout` names the release.
     """
     from .timeout import call_with_time_limit
@@ -57,7 +71,7 @@ def render_outputs(
     return call_with_time_limit(
         limits.render_timeout_seconds,
         loaded.workspace.display(loaded.path),
-        lambda: _render_outputs(loaded, out_dir, options, limits),
+        lambda: _render_outputs(loaded, out_dir, options, limits, printer),
     )
 
 
@@ -67,7 +81,11 @@ def release_limits(loaded: LoadedRelease) -> Limits:
 
 
 def _render_outputs(
-    loaded: LoadedRelease, out_dir: Path, options: RenderOptions, limits: Limits
+    loaded: LoadedRelease,
+    out_dir: Path,
+    options: RenderOptions,
+    limits: Limits,
+    printer: PdfPrinter | None,
 ) -> dict[str, bytes]:
     from .context import build_context
 
@@ -83,11 +101,12 @@ def _render_outputs(
 
             rendered[fmt] = render_html(context, env)
         elif fmt == "pdf":
-            from .renderers.pdf import render_pdf
+            from .renderers.pdf import lay_out, pdf_job
 
-            rendered[fmt] = render_pdf(
+            job = pdf_job(
                 context, env, project_root=loaded.workspace.root, base_dir=out_dir, limits=limits
             )
+            rendered[fmt] = (printer.lay_out(job) if printer else lay_out(job)).pdf
         elif fmt == "txt":
             from .renderers.text import render_text
 

@@ -14,20 +14,21 @@ import logging
 import mimetypes
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from ..context import ReleaseContext
 from ..errors import PresserError, TemplateProblem
 from ..images import ImageRefused, check_image_bytes
 from ..limits import DEFAULT_LIMITS, Limits
-from ..templating import PresserEnvironment, read_stylesheets, render_template
-from .html import TEMPLATE, check_brand_colour
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    from ..context import ReleaseContext
+    from ..templating import PresserEnvironment
 
 
 class RefusedResource(PresserError):
@@ -170,7 +171,54 @@ def _captured_log() -> Iterator[list[logging.LogRecord]]:
 
 def print_stylesheet(env: PresserEnvironment) -> str:
     """The PDF's CSS: the print layout, then the shared look (default, then organisation)."""
+    from ..templating import read_stylesheets
+
     return read_stylesheets(env, ("print.css", "style.css"))
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """Everything WeasyPrint needs to lay out one release: plain strings, so it can be
+    handed to another process (see :mod:`presser.printer`)."""
+
+    stem: str  #: the release's file name without suffix, for messages
+    html: str  #: the print HTML, from the release template with ``medium="print"``
+    css: str  #: print.css and style.css, default then organisation
+    base_url: str  #: where relative addresses (images) resolve: the output folder
+    project_root: Path  #: the only folder files may be read from
+    limits: Limits
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A PDF and what WeasyPrint said while making it."""
+
+    pdf: bytes
+    warnings: tuple[str, ...]  #: WeasyPrint's warnings (such as CSS it ignored)
+    slow_subsetting: bool  #: whether it used the slow fontTools fallback
+
+
+def pdf_job(
+    context: ReleaseContext,
+    env: PresserEnvironment,
+    *,
+    project_root: Path,
+    base_dir: Path,
+    limits: Limits = DEFAULT_LIMITS,
+) -> PdfJob:
+    """The template work of a PDF, done without WeasyPrint."""
+    from ..templating import render_template
+    from .html import TEMPLATE, check_brand_colour
+
+    check_brand_colour(context)
+    return PdfJob(
+        stem=context.stem,
+        html=render_template(env, TEMPLATE, release=context, stylesheet=None, medium="print"),
+        css=print_stylesheet(env),
+        base_url=base_dir.resolve().as_uri() + "/",
+        project_root=project_root,
+        limits=limits,
+    )
 
 
 def render_pdf(
@@ -190,17 +238,22 @@ def render_pdf(
     Raises :class:`RefusedResource` when the document asks for anything else,
     or for a file whose content is not an image, font or stylesheet within ``limits``.
     """
+    job = pdf_job(context, env, project_root=project_root, base_dir=base_dir, limits=limits)
+    laid_out = lay_out(job)
+    if warnings is not None:
+        warnings.extend(laid_out.warnings)
+    return laid_out.pdf
+
+
+def lay_out(job: PdfJob) -> LaidOut:
+    """Lay out ``job`` with WeasyPrint; the same job always gives the same bytes."""
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    check_brand_colour(context)
-    html = render_template(env, TEMPLATE, release=context, stylesheet=None, medium="print")
-    css = print_stylesheet(env)
-    fetcher = project_fetcher(project_root, limits)
-    base_url = base_dir.resolve().as_uri() + "/"
+    fetcher = project_fetcher(job.project_root, job.limits)
     # /ID from the document's own content: stable across renders, distinct per release.
-    identifier = hashlib.sha256((html + css).encode("utf-8")).hexdigest()[:32].encode("ascii")
+    identifier = hashlib.sha256((job.html + job.css).encode("utf-8")).hexdigest()[:32]
     fatal: BaseException | None = None
     pdf: bytes = b""
     with _captured_log() as records:
@@ -208,12 +261,14 @@ def render_pdf(
             # A font configuration of our own, so that @font-face rules work,
             # fetching their files through the same fetcher.
             fonts = FontConfiguration()
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            stylesheet = CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=fonts)
+            document = HTML(string=job.html, base_url=job.base_url, url_fetcher=fetcher)
+            stylesheet = CSS(
+                string=job.css, base_url=job.base_url, url_fetcher=fetcher, font_config=fonts
+            )
             pdf = document.write_pdf(
                 stylesheets=[stylesheet],
                 font_config=fonts,
-                pdf_identifier=identifier,
+                pdf_identifier=identifier.encode("ascii"),
                 pdf_tags=True,
             )
         except FatalURLFetchingError as exc:
@@ -224,16 +279,24 @@ def render_pdf(
     if refused:
         listed = ", ".join(sorted(set(refused)))
         raise RefusedResource(
-            f"the PDF of {context.stem} asks for a resource outside the project "
+            f"the PDF of {job.stem} asks for a resource outside the project "
             f"or not a local file, which presser does not fetch: {listed}"
         )
     if fetcher.unsafe:
         listed = "; ".join(sorted(set(fetcher.unsafe)))
-        raise RefusedResource(f"the PDF of {context.stem} uses a file presser refuses: {listed}")
+        raise RefusedResource(f"the PDF of {job.stem} uses a file presser refuses: {listed}")
     if fatal is not None:
         cause = fatal.__cause__ or fatal
-        raise RefusedResource(f"the PDF of {context.stem} could not be made: {cause}")
-    records = _note_slow_subsetting(records)
-    if warnings is not None:
-        warnings.extend(record.getMessage() for record in records)
-    return pdf
+        raise RefusedResource(f"the PDF of {job.stem} could not be made: {cause}")
+    kept = _note_slow_subsetting(records)
+    return LaidOut(
+        pdf=pdf,
+        warnings=tuple(record.getMessage() for record in kept),
+        slow_subsetting=len(kept) != len(records),
+    )
+
+
+def note_slow_subsetting() -> None:
+    """Remember that a PDF laid out elsewhere (a printer process) used the slow fallback."""
+    global _slow_subsetting_seen
+    _slow_subsetting_seen = True

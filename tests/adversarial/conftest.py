@@ -45,7 +45,13 @@ def weasyprint_imported() -> None:
 
 
 @pytest.fixture
-def guard(loopback: LoopbackListener, weasyprint_imported: None) -> Iterator[Guard]:
+def guard(
+    loopback: LoopbackListener, weasyprint_imported: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Guard]:
+    from presser.printer import PdfPrinter
+
+    # The record is this process's: lay out PDFs here, not in a forked printer.
+    monkeypatch.setattr(PdfPrinter, "available", staticmethod(lambda: False))
     install()
     GUARD.listener_port = loopback.port
     GUARD.reset()

@@ -239,7 +239,11 @@ def main() -> None:
     guard = install()
     guard.listener_port = int(port) if port else None
     from presser.cli import cli
+    from presser.printer import PdfPrinter
 
+    # The guard's record lives in this process: a forked PDF printer's reads and
+    # connections would be recorded in the child and lost, so lay out PDFs here.
+    PdfPrinter.available = staticmethod(lambda: False)  # type: ignore[method-assign]
     if os.environ.get("PRESSER_GUARD_PREIMPORT") == "1":
         import weasyprint  # noqa: F401
 
