@@ -46,6 +46,7 @@ from .errors import EXIT_PROBLEMS, PresserError, Problem, ProblemsFound, UsagePr
 if TYPE_CHECKING:
     from .build_progress import Progress
     from .pipeline import RenderOptions
+    from .printer import PdfPrinter
     from .validation import LoadedRelease
     from .workspace import Workspace
 
@@ -112,8 +113,12 @@ def render_one(
     options: RenderOptions,
     presser_sha: str,
     organisation_digest: Callable[[str], str],
+    printer: PdfPrinter | None = None,
 ) -> Result:
-    """Render and write one loaded release; the cache entry describes exactly what was written."""
+    """Render and write one loaded release; the cache entry describes exactly what was written.
+
+    The PDF is laid out by ``printer`` when given (see :mod:`presser.printer`).
+    """
     from .writing import write_atomic
 
     result = Result(task.path)
@@ -136,7 +141,7 @@ def render_one(
 
         outputs: dict[str, dict[str, Any]] = {}
         # Everything is rendered before anything is written (a failure keeps the old outputs).
-        for fmt, data in render_outputs(loaded, out_dir, options).items():
+        for fmt, data in render_outputs(loaded, out_dir, options, printer).items():
             target = out_dir / f"{loaded.stem}.{fmt}"
             write_atomic(target, data)
             result.written.append(target)
@@ -224,10 +229,18 @@ def run_build(
         return summary
 
     from .build_pool import WorkerPool  # here: build_pool imports this module
+    from .printer import PdfPrinter
 
     workers = max(1, min(jobs, len(tasks)))
     pool = (
         WorkerPool(workers, workspace.root, out_dir, options, presser_sha) if workers > 1 else None
+    )
+    # One worker: a printer process imports WeasyPrint while this one validates
+    # (the common case of one changed release); the rest is rendered here.
+    printer = (
+        PdfPrinter()
+        if pool is None and "pdf" in options.formats and PdfPrinter.available()
+        else None
     )
     results: Iterator[Result] | None = None
     started = False
@@ -243,7 +256,9 @@ def run_build(
             results = pool.run(tasks)
         else:
             results = (
-                render_one(task, release, out_dir, options, presser_sha, organisation_digest)
+                render_one(
+                    task, release, out_dir, options, presser_sha, organisation_digest, printer
+                )
                 for task, release in zip(tasks, loaded, strict=True)
             )
         failures = _collect(results, cache, progress, summary)
@@ -254,6 +269,9 @@ def run_build(
             if pool is not None:
                 pool.terminate()
                 pool = None
+            if printer is not None:
+                printer.close(kill=True)
+                printer = None
             if started:
                 progress.finish()
             with contextlib.suppress(WriteError):  # then the next build redoes a little more
@@ -268,10 +286,15 @@ def run_build(
         if pool is not None:
             pool.terminate()
             pool = None
+        if printer is not None:
+            printer.close(kill=True)
+            printer = None
         raise
     finally:
         if pool is not None:
             pool.close()
+        if printer is not None:
+            printer.close()
     progress.finish()
     try:
         cache.save()
