@@ -6,7 +6,8 @@ the output folder that records it, are in :mod:`presser.build_cache`).
 
 Parallel: releases go to a pool of worker processes (default: one per core;
 :mod:`presser.build_pool`), each importing WeasyPrint once and rendering many
-releases; ``jobs=1`` renders in this process. Every release is validated here
+releases; with ``jobs=1`` this process renders and a printer process
+(:mod:`presser.printer`) lays out the PDFs. Every release is validated here
 first (all problems reported at once, nothing rendered), while the workers
 start. A release's output bytes do not depend on which process rendered it.
 :mod:`presser.build_progress` shows how far a build has come.

@@ -192,7 +192,7 @@ def render(
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes rendering at once. Default: one per core; 1 renders in this process.",
+    help="Worker processes rendering at once. Default: one per core.",
 )
 @click.option("--force", is_flag=True, help="Render every release, changed or not.")
 @FORMAT_OPTION
