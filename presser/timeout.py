@@ -59,7 +59,8 @@ def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -
     between the body's end and the disarming below there must be no frame
     (such as contextlib's) where the exception could still arrive unhandled.
     """
-    if seconds <= 0 or math.isinf(seconds):
+    # Beyond TIMEOUT_MAX a timer cannot be set (OverflowError in its thread): no limit either.
+    if seconds <= 0 or math.isinf(seconds) or seconds > threading.TIMEOUT_MAX:
         return function()
     target = threading.get_ident()
     lock = threading.Lock()

@@ -122,6 +122,9 @@ def test_a_date_without_a_year_is_the_nearest_one() -> None:
         ("Sveriges Kommuner och Landstig", "Sveriges Kommuner och Landsting", 1),
         ("SKM och SKL", "SKL", 0),  # too short to tell a typo from another acronym
         ("Jönköpings, län", "Jönköpings län", 0),  # punctuation between: not one name
+        ("Acme Inc. today opened", "Acme Inc.", 0),  # the name's own full stop
+        ("Acme Inx today opened", "Acme Inc.", 0),  # three letters: no typo allowed
+        ("Akme Corp. today", "Acme Corp.", 1),
     ],
 )
 def test_near_misses_of_a_name(text: str, name: str, misses: int) -> None:

@@ -63,7 +63,8 @@ def near_misses(text: str, name: str) -> Iterator[tuple[int, str]]:
     of it (none for words of three letters or fewer); the last word may also be
     inflected. Comparing whole runs would let "Jönköpings län" match "Jönköpings en".
     """
-    wanted = [word.casefold() for word in name.split()]
+    # Split like the text, so that "Acme Inc." is the words the text's "Acme Inc." gives.
+    wanted = [match.group().casefold() for match in _NAME_WORD.finditer(name)]
     if sum(len(word) for word in wanted) < MIN_NAME_LETTERS:
         return
     found = list(_NAME_WORD.finditer(text))
