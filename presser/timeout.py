@@ -34,6 +34,8 @@ from typing import TypeVar
 from .errors import PresserError
 
 T = TypeVar("T")
+#: How often the watchdog fires again while a render goes on past its limit.
+_RETRY_SECONDS = 0.05
 
 
 class RenderTimeout(PresserError):
@@ -64,29 +66,47 @@ def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -
         return function()
     target = threading.get_ident()
     lock = threading.Lock()
-    state = {"armed": True, "fired": False}
+    armed = [True]
+    stop = threading.Event()
 
-    def expire() -> None:
-        # Under the lock, so the exception is never made pending after disarming.
-        with lock:
-            if state["armed"]:
-                state["fired"] = True
+    def watch() -> None:
+        # At the deadline, and again every _RETRY_SECONDS while the work runs: an
+        # exception delivered inside a __del__ or a weakref callback is swallowed
+        # ("Exception ignored in ..."), so one firing is not enough.
+        if stop.wait(seconds):
+            return
+        while True:
+            # Under the lock, so the exception is never made pending after disarming.
+            with lock:
+                if not armed[0]:
+                    return
                 _raise_in(target, _Expired)
+            if stop.wait(_RETRY_SECONDS):
+                return
 
-    watchdog = threading.Timer(seconds, expire)
-    watchdog.daemon = True
+    def disarm() -> None:
+        # Retried when a firing arrives meanwhile; once armed is False under the
+        # lock nothing more is raised, and one made pending is cleared here.
+        while True:
+            try:
+                with lock:
+                    armed[0] = False
+                    _raise_in(target, None)
+                stop.set()
+                return
+            except _Expired:
+                continue
+
+    watchdog = threading.Thread(target=watch, name="presser-render-timeout", daemon=True)
     try:
         watchdog.start()
         try:
             return function()
         finally:
-            with lock:
-                state["armed"] = False
-                if state["fired"]:
-                    _raise_in(target, None)  # fired just as the work ended: never delivered
-            watchdog.cancel()
+            disarm()
     except _Expired:
         # Caught out here, so delivery anywhere above (even in the finally) ends the same way.
+        disarm()  # in case it arrived before the finally could disarm
         raise RenderTimeout(
             f"rendering {what} took longer than the limit of {seconds:g} s "
             "(render_timeout_seconds); it was stopped and none of its outputs was written"

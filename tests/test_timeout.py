@@ -64,6 +64,22 @@ def test_a_broad_except_in_the_renderer_cannot_swallow_the_timeout() -> None:
     assert not swallowed
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_a_firing_swallowed_by_a_finaliser_is_repeated() -> None:
+    class Finalised:
+        def __del__(self) -> None:
+            spin(0.3)  # the deadline passes in here, where Python ignores exceptions
+
+    def work() -> str:
+        Finalised()  # finalised at once, by reference counting
+        return spin(3)
+
+    started = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        call_with_time_limit(0.1, "x", work)
+    assert time.monotonic() - started < 1.5
+
+
 def test_nothing_is_left_pending_when_work_ends_at_the_limit() -> None:
     # Work that ends right about when the watchdog fires, many times: the exception
     # either stops the work or is cleared; it never surfaces later.
