@@ -160,15 +160,23 @@ def publish(
                 content_hash=current,
             )
             return Published(step, None, when=due)
+        existed = version_folder(workspace, loaded.stem, release.version).exists()
         folder, files = _write_version(loaded, current, approval, by=by, at=at)
-        step = record(
-            opened,
-            "publish",
-            by=by,
-            at=at,
-            version=release.version,
-            content_hash=current,
-        )
+        try:
+            step = record(
+                opened,
+                "publish",
+                by=by,
+                at=at,
+                version=release.version,
+                content_hash=current,
+            )
+        except BaseException:
+            # Not recorded (the file changed on disk, Ctrl-C): take the new folder back, so
+            # "nothing was written" holds and a later publish is not refused for it.
+            if not existed:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise
         return Published(step, folder, files)
 
 
@@ -340,7 +348,7 @@ def publish_due(
     for path in release_files(paths or (workspace.releases_dir,)):
         display = workspace.display(path)
         try:
-            data = load_file(path).data
+            data = load_file(path, limits=workspace.limits).data
         except ProblemsFound:
             continue  # not readable as YAML: validate reports it; cron has nothing to do
         if not isinstance(data, dict) or data.get("status") != "approved":

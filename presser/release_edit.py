@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from .errors import PresserError, ProblemsFound
+from .limits import DEFAULT_LIMITS, Limits
 from .loading import load_bytes
 from .writing import TEMP_PREFIX
 
@@ -62,9 +63,10 @@ class ReleaseFile:
     bom: bytes
     encoding: str
     newline: str  #: "\r\n" when the file's first line ends so, else "\n"
+    limits: Limits = DEFAULT_LIMITS  #: the workspace's, so an edit reads what validate read
 
     @classmethod
-    def read(cls, path: Path) -> ReleaseFile:
+    def read(cls, path: Path, limits: Limits = DEFAULT_LIMITS) -> ReleaseFile:
         try:
             raw = path.read_bytes()
         except OSError as exc:
@@ -80,7 +82,7 @@ class ReleaseFile:
             raise ReleaseEditError(f"{path}: not valid {encoding}; run presser validate") from None
         first_break = text.find("\n")
         newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
-        return cls(path, raw, text, bom, encoding, newline)
+        return cls(path, raw, text, bom, encoding, newline, limits)
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.encoding)
@@ -122,7 +124,7 @@ def edit_release_text(
     cannot be made by splicing, or the result does not read back as intended.
     """
     text = file.text
-    expected = _data(text, file.path)
+    expected = _data(text, file.path, file.limits)
     if status is not None:
         text = _set_scalar(text, "status", status, file.newline)
         expected["status"] = status
@@ -132,7 +134,8 @@ def edit_release_text(
         text = _append_entry(text, key, entry, file.newline, before=keys[index + 1 :])
         current = expected.get(key)
         expected[key] = [*(current or []), {k: _yaml_scalar(v) for k, v in entry.items()}]
-    if _data(text, file.path) != expected:  # pragma: no cover - a bug in the splicing, not input
+    # pragma: no cover below: a bug in the splicing, not input
+    if _data(text, file.path, file.limits) != expected:  # pragma: no cover
         raise ReleaseEditError(
             f"{file.path}: presser could not edit this file safely; nothing was written"
         )
@@ -169,9 +172,9 @@ def write_release(file: ReleaseFile, text: str, display: str) -> None:
 # --------------------------------------------------------------------------- splicing
 
 
-def _data(text: str, path: Path) -> dict[str, Any]:
+def _data(text: str, path: Path, limits: Limits) -> dict[str, Any]:
     try:
-        data = load_bytes(text.encode("utf-8"), path).data
+        data = load_bytes(text.encode("utf-8"), path, limits=limits).data
     except ProblemsFound as exc:
         raise ReleaseEditError(f"{path}: {exc.problems[0].message}; run presser validate") from None
     if not isinstance(data, dict):

@@ -63,7 +63,7 @@ def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
     except ProblemsFound as exc:
         data: Any = None
         with contextlib.suppress(ProblemsFound):
-            data = load_file(path).data
+            data = load_file(path, limits=workspace.limits).data
         raw = data if isinstance(data, dict) else {}
         return StatusRow(
             path=display,

@@ -151,7 +151,7 @@ class OpenRelease:
 def raw_status(file: ReleaseFile) -> str | None:
     """The status a file says it has, read without validating (None when unreadable)."""
     try:
-        data = load_bytes(file.raw, file.path).data
+        data = load_bytes(file.raw, file.path, limits=file.limits).data
     except ProblemsFound:
         return None
     if not isinstance(data, dict):
@@ -173,7 +173,7 @@ def wrong_status(display: str, action: str, status: str, release: Release | None
 def open_for(action: str, path: Path, workspace: Workspace) -> OpenRelease:
     """Read and validate a release for ``action``; refuse a wrong status or an invalid file."""
     display = workspace.display(path)
-    file = ReleaseFile.read(path)
+    file = ReleaseFile.read(path, workspace.limits)
     allowed, _ = TRANSITIONS[action]
     status = raw_status(file)
     if status is not None and status not in allowed:

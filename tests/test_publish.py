@@ -15,6 +15,7 @@ from presser import publishing
 from presser.loading import load_file
 from presser.manifest import content_hash, frozen_problems, verify_manifest
 from presser.validation import load_release
+from presser.workflow import Refused
 from presser.workspace import Workspace, find_workspace
 
 from .conftest import REPO
@@ -457,3 +458,34 @@ def test_content_hash_ignores_layout_status_and_history(newsroom: Newsroom, tmp_
     assert content_hash(load_release(newsroom.release(), Workspace(tmp_path))) == before
     newsroom.write("r.yaml", relaid.replace("vid torget", "vid ån"))
     assert content_hash(load_release(newsroom.release(), Workspace(tmp_path))) != before
+
+
+def test_a_publish_refused_while_recording_leaves_no_version_folder(
+    newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    approve_it()
+
+    def changed_meanwhile(*args: object, **kwargs: object) -> None:
+        raise Refused("releases/r.yaml", "publish", "changed on disk by someone else")
+
+    monkeypatch.setattr(publishing, "record", changed_meanwhile)
+    refused = run("publish", "releases/r.yaml", "--by", "Pia Press")
+    assert refused.exit_code == 1
+    assert not newsroom.version(1).exists()
+    monkeypatch.undo()
+    monkeypatch.chdir(newsroom.root)
+    again = run("publish", "releases/r.yaml", "--by", "Pia Press")
+    assert again.exit_code == 0, again.output
+    assert (newsroom.version(1) / "manifest.json").is_file()
+
+
+def test_the_workflow_reads_with_the_workspace_limits(newsroom: Newsroom) -> None:
+    (newsroom.root / "presser.yaml").write_text(
+        "limits:\n  max_file_bytes: 4194304\n", encoding="utf-8"
+    )
+    padding = "# " + "x" * 1_200_000 + "\n"
+    newsroom.write("r.yaml", padding + RELEASE)
+    assert run("validate", "releases/r.yaml").exit_code == 0
+    submitted = run("submit", "releases/r.yaml", "--by", "Anna Berg")
+    assert submitted.exit_code == 0, submitted.output
+    assert run("status", "releases/r.yaml").exit_code == 0

@@ -145,7 +145,9 @@ def _normal(value: Any) -> Any:
 
 def _check_same_data(ctx: LintContext, fixed: str) -> None:
     try:
-        document = load_bytes(fixed.encode("utf-8"), ctx.loaded.path)
+        document = load_bytes(
+            fixed.encode("utf-8"), ctx.loaded.path, limits=ctx.loaded.workspace.limits
+        )
     except ProblemsFound as exc:
         raise UnsafeFix(f"the fixed file would not parse: {exc.problems[0]}") from None
     if _normal(document.data) != _normal(ctx.loaded.document.data):
