@@ -71,7 +71,7 @@ class ContactContext:
 class QuoteContext:
     """A quote set in house style."""
 
-    id: str  #: the quote's id
+    id: str | None  #: the quote's id; None for one that can only follow the body
     segments: tuple[QuoteSegment, ...]  #: ("quote" | "attribution", text) parts in reading order
     text: str  #: the whole quote as one sentence of plain text
     speaker: str | None  #: who says it
@@ -184,7 +184,7 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
             us_date=text_style.us_dateline_date(value, timezone=org.timezone),
         )
 
-    quotes = {q.id: _quote(q, language, org.quote_style) for q in release.quotes}
+    quotes = [(q.id, _quote(q, language, org.quote_style)) for q in release.quotes]
     images = {
         i.id: _image(i, loaded, labels, out_dir or loaded.workspace.root / "build")
         for i in release.images
@@ -300,16 +300,17 @@ def _image(image: Image, loaded: LoadedRelease, labels: Labels, out_dir: Path) -
 
 def _body(
     body: object,
-    quotes: dict[str, QuoteContext],
+    quotes: list[tuple[str | None, QuoteContext]],
     images: dict[str, ImageContext],
     max_nesting: int = markdown.MAX_NESTING,
 ) -> tuple[BlockContext, ...]:
     blocks: list[BlockContext] = []
     placed: set[str] = set()
+    quotes_by_id = {k: q for k, q in quotes if k is not None}
     sources = (body,) if isinstance(body, str) else body if isinstance(body, tuple) else ()
     for block in sources:
         if isinstance(block, QuoteRef):
-            blocks.append(BlockContext("quote", quote=quotes[block.quote]))
+            blocks.append(BlockContext("quote", quote=quotes_by_id[block.quote]))
             placed.add(f"quote:{block.quote}")
         elif isinstance(block, ImageRef):
             blocks.append(BlockContext("image", image=images[block.image]))
@@ -322,9 +323,10 @@ def _body(
                     text_blocks=tuple(markdown.to_text_blocks(block, max_nesting=max_nesting)),
                 )
             )
-    # The spec: a quote (or image) not placed is set after the body.
+    # The spec: a quote (or image) not placed is set after the body, in the order
+    # listed; a quote without an id cannot be placed, so it always follows.
     blocks += [
-        BlockContext("quote", quote=q) for k, q in quotes.items() if f"quote:{k}" not in placed
+        BlockContext("quote", quote=q) for k, q in quotes if k is None or f"quote:{k}" not in placed
     ]
     blocks += [
         BlockContext("image", image=i) for k, i in images.items() if f"image:{k}" not in placed

@@ -202,7 +202,11 @@ class Contact(StrictModel):
 class Quote(StrictModel):
     """Something said, kept as data so each output sets it in its language's house style."""
 
-    id: Identifier = Field(description="Name used to place the quote in the body (quote: ID).")
+    id: Identifier | None = Field(
+        None,
+        description="Name used to place the quote in the body (quote: ID); "
+        "without one, the quote is set after the body.",
+    )
     text: Text = Field(description="What is said before the attribution.")
     continued: Text | None = Field(
         None, description="What the speaker goes on to say after the attribution."

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from .errors import Problem, ProblemsFound, UsageProblem
+from .errors import Problem, ProblemsFound, UsageProblem, format_field_path
 from .limits import Limits
 from .loading import Document, load_file
 from .manifest import frozen_problems
@@ -124,6 +124,8 @@ def _cross_field_problems(
         )
 
     known: dict[str, set[str]] = {}
+    # A quote needs an id only to be placed; one without is set after the body.
+    unplaceable = {"quote": any(_field(q, "id") is None for q in _list(data.get("quotes")))}
     for name in ("quote", "image"):
         ids = [_field(item, "id") for item in _list(data.get(f"{name}s"))]
         yield from _duplicate_ids(document, f"{name}s", ids)
@@ -138,8 +140,13 @@ def _cross_field_problems(
         where = ("body", index, kind)
         if ident not in known[kind]:
             listed = ", ".join(sorted(known[kind])) or "none"
+            hint = (
+                f"; a {kind} without id: cannot be placed, it is set after the body"
+                if unplaceable.get(kind)
+                else ""
+            )
             yield document.problem(
-                where, f"no {kind} with id '{ident}' in {kind}s: (there is: {listed})"
+                where, f"no {kind} with id '{ident}' in {kind}s: (there is: {listed}){hint}"
             )
         elif (kind, ident) in placed:
             yield document.problem(
@@ -243,12 +250,21 @@ _AWARE: TypeAdapter[datetime] = TypeAdapter(AwareDatetime)
 
 
 def _duplicate_ids(document: Document, field: str, ids: list[str | None]) -> Iterator[Problem]:
-    seen: set[str] = set()
+    """Each repeat of an id, at the repeat, naming where the id was first given."""
+    first: dict[str, int] = {}
     for index, ident in enumerate(ids):
-        if ident is not None and ident in seen:
-            yield document.problem((field, index, "id"), f"id '{ident}' is used more than once")
-        if ident is not None:
-            seen.add(ident)
+        if ident is None:
+            continue
+        if ident not in first:
+            first[ident] = index
+            continue
+        earlier = (field, first[ident], "id")
+        line, _ = document.positions.get(earlier, (1, 1))
+        yield document.problem(
+            (field, index, "id"),
+            f"id '{ident}' is used more than once: {format_field_path(earlier[:2])} "
+            f"(line {line}) has it too",
+        )
 
 
 def release_files(paths: Iterable[Path]) -> list[Path]:

@@ -125,7 +125,24 @@ def test_duplicate_quote_ids(make_workspace: MakeWorkspace) -> None:
         ("contacts:", "  - id: q1\n    text: Igen.\ncontacts:"),
     )
     assert problems_of(make_workspace, text) == [
-        "r.yaml:13:9: quotes[1].id: id 'q1' is used more than once"
+        "r.yaml:13:9: quotes[1].id: id 'q1' is used more than once: quotes[0] (line 9) has it too"
+    ]
+
+
+def test_a_quote_without_an_id_is_valid(make_workspace: MakeWorkspace) -> None:
+    text = with_lines(("contacts:", "  - text: Sedan.\n    speaker: Anna Berg\ncontacts:"))
+    workspace = make_workspace(releases={"r.yaml": text})
+    loaded = load_release(workspace.releases_dir / "r.yaml", workspace)
+    assert [q.id for q in loaded.release.quotes] == ["q1", None]
+
+
+def test_duplicate_ids_around_a_quote_without_one(make_workspace: MakeWorkspace) -> None:
+    # Quotes without an id are no duplicates of each other; the repeat names the first.
+    text = with_lines(
+        ("contacts:", "  - text: Sedan.\n  - text: Igen.\n  - id: q1\n    text: Åter.\ncontacts:"),
+    )
+    assert problems_of(make_workspace, text) == [
+        "r.yaml:15:9: quotes[3].id: id 'q1' is used more than once: quotes[0] (line 9) has it too"
     ]
 
 

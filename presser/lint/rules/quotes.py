@@ -48,10 +48,9 @@ def speaker_without_role(ctx: LintContext) -> Iterator[Finding]:
 def quote_without_speaker(ctx: LintContext) -> Iterator[Finding]:
     for index, quote in enumerate(ctx.release.quotes):
         if not quote.speaker and not quote.attribution:
+            named = f"quote '{quote.id}'" if quote.id else ctx.where(("quotes", index))
             yield ctx.finding(
-                "Q102",
-                ("quotes", index),
-                f"quote '{quote.id}' has no speaker; add speaker: (or attribution:)",
+                "Q102", ("quotes", index), f"{named} has no speaker; add speaker: (or attribution:)"
             )
 
 
@@ -94,7 +93,8 @@ def straight_quotation_marks(ctx: LintContext) -> Iterator[Finding]:
     rationale="A quote that is not placed is set after the body. When the body places no "
     "quote at all (or is one Markdown text), that is clearly meant and nothing is said. "
     "When it places some but not others, the missing one is usually forgotten; if it is "
-    "meant to follow the body, say so with lint: {ignore: [Q104]} in the release.",
+    "meant to follow the body, leave out its id (a quote without one cannot be placed) "
+    "or say so with lint: {ignore: [Q104]} in the release.",
     bad="body:\n  - quote: q1\n  - Text.\nquotes:\n  - {id: q1, …}\n  - {id: q2, …}",
     good="body:\n  - quote: q1\n  - Text.\n  - quote: q2",
 )
@@ -106,7 +106,8 @@ def quote_not_placed(ctx: LintContext) -> Iterator[Finding]:
     if not placed:
         return
     for index, quote in enumerate(ctx.release.quotes):
-        if quote.id not in placed:
+        # Without an id a quote cannot be placed: following the body is what it asks for.
+        if quote.id is not None and quote.id not in placed:
             yield ctx.finding(
                 "Q104",
                 ("quotes", index, "id"),
