@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from presser.context import build_context
 from presser.errors import ProblemsFound
 from presser.lint.engine import run_rules
 from presser.renderers.html import render_html
-from presser.renderers.pdf import pdf_job
+from presser.renderers.pdf import render_pdf
 from presser.renderers.text import render_text
 from presser.templating import environment
 from presser.validation import LoadedRelease, load_release
@@ -68,14 +71,20 @@ def _after_body(output: str) -> None:
     assert "Per Lind" in output[quote:]
 
 
-def test_html_and_print_html_set_it_after_the_body(make_workspace: MakeWorkspace) -> None:
+def test_the_html_sets_it_after_the_body(make_workspace: MakeWorkspace) -> None:
     loaded = load(make_workspace)
-    workspace = loaded.workspace
-    context = build_context(loaded, out_dir=workspace.root / "build")
-    env = environment(workspace.template_search_path(context.organisation.slug))
+    context = build_context(loaded, out_dir=loaded.workspace.root / "build")
+    env = environment(loaded.workspace.template_search_path(context.organisation.slug))
     _after_body(render_html(context, env).decode("utf-8"))
-    job = pdf_job(context, env, project_root=workspace.root, base_dir=workspace.root / "build")
-    _after_body(job.html)
+
+
+def test_the_pdf_sets_it_after_the_body(make_workspace: MakeWorkspace) -> None:
+    loaded = load(make_workspace)
+    out = loaded.workspace.root / "build"
+    context = build_context(loaded, out_dir=out)
+    env = environment(loaded.workspace.template_search_path(context.organisation.slug))
+    pdf = render_pdf(context, env, project_root=loaded.workspace.root, base_dir=out)
+    _after_body(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages))
 
 
 def test_wire_text_sets_it_after_the_body(make_workspace: MakeWorkspace) -> None:
