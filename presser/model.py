@@ -104,14 +104,46 @@ Language = Annotated[str, AfterValidator(_language)]
 def _phone(value: str, info: ValidationInfo) -> str:
     text = _text(value)
     country = (info.context or {}).get("country")
+    local = not text.startswith("+")
     try:
-        number = phonenumbers.parse(text, None if text.startswith("+") else country)
+        number = phonenumbers.parse(text, country if local else None)
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        where = f"for {country}" if country and not text.startswith("+") else "(international)"
-        raise ValueError(f"not a valid phone number {where}")
+        where = f"for {country}" if country and local else "(international)"
+        raise ValueError(f"not a valid phone number {where}{_phone_hint(text, number, country)}")
     return text
+
+
+def _phone_hint(text: str, number: phonenumbers.PhoneNumber | None, country: str | None) -> str:
+    """Why a number is not valid, when that can be told: the usual slips."""
+    local = not text.startswith("+")
+    if local and country is None and any(ch.isdigit() for ch in text):
+        return "; a number without + needs country: in organisation.yaml"
+    if number is None:
+        return ""
+    results = phonenumbers.ValidationResult
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    fixed_line = phonenumbers.is_possible_number_for_type_with_reason(
+        number, phonenumbers.PhoneNumberType.FIXED_LINE
+    )
+    if reason == results.IS_POSSIBLE and fixed_line == results.TOO_SHORT:
+        # Possible somewhere in the country's plan, yet too short for a line with
+        # an area code: 45 12 34 in Sweden.
+        reason = results.TOO_SHORT
+    if reason == results.TOO_LONG:
+        return ": too long"
+    area_code_missing = ": too short, the area code may be missing"
+    if reason == results.IS_POSSIBLE_LOCAL_ONLY:
+        return area_code_missing
+    if reason != results.TOO_SHORT:
+        return ""
+    # Written with the trunk prefix (036-…), a local number has its area code.
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(country or "")
+    prefix = metadata.national_prefix if metadata else None
+    if local and prefix and not phonenumbers.normalize_digits_only(text).startswith(prefix):
+        return area_code_missing
+    return ": too short"
 
 
 def _email(value: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from presser.errors import ProblemsFound
 from presser.validation import load_release, release_files, validate_files
 
-from .conftest import RELEASE_YAML, MakeWorkspace
+from .conftest import ORGANISATION_YAML, RELEASE_YAML, MakeWorkspace
 
 
 def problems_of(make_workspace: MakeWorkspace, text: str, **kwargs: object) -> list[str]:
@@ -192,8 +192,10 @@ def test_contact_needs_a_way_to_reach_them(make_workspace: MakeWorkspace) -> Non
 @pytest.mark.parametrize(
     ("number", "message"),
     [
-        ("036-10 74", "not a valid phone number for SE"),
-        ("+46 36 10", "not a valid phone number (international)"),
+        ("036-10 74", "not a valid phone number for SE: too short"),
+        ("45 12 34", "not a valid phone number for SE: too short, the area code may be missing"),
+        ("+46 36 10", "not a valid phone number (international): too short"),
+        ("036-10 74 24 11 22 33", "not a valid phone number for SE: too long"),
         ("ring mig", "not a valid phone number for SE"),
     ],
 )
@@ -202,6 +204,23 @@ def test_phone_numbers_are_checked_for_the_country(
 ) -> None:
     text = with_lines(("    email: anna.berg@exempel.se", f"    phone: {number}"))
     assert problems_of(make_workspace, text) == [f"r.yaml:15:12: contacts[0].phone: {message}"]
+
+
+def test_local_numbers_without_a_country_say_where_to_set_it(
+    make_workspace: MakeWorkspace,
+) -> None:
+    organisation = ORGANISATION_YAML.replace("country: SE\n", "")
+    text = with_lines(("    email: anna.berg@exempel.se", "    phone: 036-10 74 24"))
+    hint = (
+        "not a valid phone number (international); a number without + needs country: "
+        "in organisation.yaml"
+    )
+    problems = problems_of(make_workspace, text, organisations={"exempel": organisation})
+    assert sorted(problems) == [
+        f"organisation.yaml:11:12: press_contacts[0].phone: {hint}",
+        f"r.yaml:15:12: contacts[0].phone: {hint}",
+        "r.yaml:1:15: organisation: the organisation 'exempel' has problems",
+    ]
 
 
 def test_international_numbers_are_accepted(make_workspace: MakeWorkspace) -> None:
