@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import EXIT_PROBLEMS, ProblemsFound, terminal_safe
+from .errors import EXIT_PROBLEMS, ProblemsFound, printable, terminal_safe
 
 if TYPE_CHECKING:
     from .pipeline import RenderOptions
@@ -297,8 +297,13 @@ def _warn_slow_subsetting() -> None:
 
 @cli.command()
 @click.argument("slug")
-@click.option("--org", "organisation", required=True, help="The organisation's folder name.")
-def new(slug: str, organisation: str) -> None:
+@click.option(
+    "--org",
+    "organisation",
+    default=None,
+    help="The organisation's folder name; needed only when there are several.",
+)
+def new(slug: str, organisation: str | None) -> None:
     """Start a new draft release in releases/ from the organisation's defaults.
 
     The draft validates as it is; replace its text and run presser validate.
@@ -358,7 +363,11 @@ def orgs() -> None:
 @click.option("--name", required=True, help="The organisation's full name.")
 @click.option("--language", default="en", show_default=True, help="Its releases' language.")
 @click.option("--timezone", default="Europe/Stockholm", show_default=True, help="IANA time zone.")
-@click.option("--country", default=None, help="Country code for phone numbers (SE).")
+@click.option(
+    "--country",
+    default=None,
+    help="Country code for phone numbers (SE); default: the time zone's, else asked.",
+)
 def init(
     directory: Path,
     slug: str,
@@ -369,6 +378,9 @@ def init(
 ) -> None:
     """Create a workspace: templates/ORG/organisation.yaml, releases/ with an example, README.
 
+    Phone numbers without + are read as the country's: --country, else the
+    time zone's (Europe/Stockholm: SE), else asked on a terminal.
+
     \b
     Example:
       presser init newsroom --org acme --name "Acme Inc." --language en --timezone America/New_York
@@ -376,11 +388,49 @@ def init(
     """
     from .scaffold import init_workspace
 
-    created = init_workspace(
-        directory, slug=slug, name=name, language=language, timezone=timezone, country=country
+    made = init_workspace(
+        directory,
+        slug=slug,
+        name=name,
+        language=language,
+        timezone=timezone,
+        country=country,
+        ask_country=_ask_country if _stdin_is_terminal() else None,
     )
-    for path in created:
+    for path in made.created:
         click.echo(f"Created {path}")
+    if made.country is None:
+        click.echo(
+            f"Note: no country for phone numbers; set country: in {made.created[0]} "
+            "to write them without +",
+            err=True,
+        )
+
+
+def _stdin_is_terminal() -> bool:
+    # Its own function so that a test can stand in for a person at a terminal.
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _ask_country() -> str | None:
+    """Ask for the country of local phone numbers; an empty answer means none."""
+    import phonenumbers
+
+    def known(text: str) -> str | None:
+        code = text.strip().upper()
+        if code and code not in phonenumbers.SUPPORTED_REGIONS:
+            raise click.BadParameter(
+                f"{printable(text)} is not a country code known for phone numbers (such as SE)"
+            )
+        return code or None
+
+    answer: str | None = click.prompt(
+        "Country for phone numbers written without + (such as SE; empty for none)",
+        default="",
+        show_default=False,
+        value_proc=known,
+    )
+    return answer
 
 
 def main() -> None:
