@@ -72,7 +72,7 @@ class PdfPrinter:
                     )
             outcome, payload = self._connection.recv()
         except BaseException:
-            self.close(kill=True)  # mid-job (time limit, Ctrl-C): the printer is of no more use
+            self._stop_mid_job()
             raise
         if outcome == "error":
             raise payload
@@ -81,6 +81,19 @@ class PdfPrinter:
         if payload.slow_subsetting:
             note_slow_subsetting()
         return payload  # type: ignore[no-any-return]
+
+    def _stop_mid_job(self) -> None:
+        """Kill the printer after an interruption (time limit, Ctrl-C): it is of no more use.
+
+        The time limit fires again every few milliseconds until it is disarmed, so
+        a second firing can land inside this clean-up; start it over until it is done.
+        """
+        while True:
+            try:
+                self.close(kill=True)
+                return
+            except BaseException:  # a repeated interruption: keep stopping
+                continue
 
     def close(self, *, kill: bool = False) -> None:
         """Stop the printer: politely when idle, at once with ``kill``."""

@@ -13,7 +13,7 @@ import pytest
 from presser.pipeline import RenderOptions, render_outputs
 from presser.printer import PdfPrinter, PrinterFailed
 from presser.renderers.pdf import PdfJob, RefusedResource, pdf_job
-from presser.timeout import RenderTimeout
+from presser.timeout import RenderTimeout, call_with_time_limit
 from presser.validation import LoadedRelease, load_release
 from presser.workspace import Workspace
 
@@ -54,6 +54,18 @@ def test_the_time_limit_stops_the_printer(make_workspace: MakeWorkspace) -> None
     with pytest.raises(RenderTimeout, match=r"heavy\.yaml took longer than .* 0\.3 s"):
         render_outputs(loaded, workspace.root / "build", PDF_ONLY, printer)
     assert time.monotonic() - started < 3
+    printer.close()
+
+
+def test_a_printer_stopped_mid_job_by_the_time_limit_is_killed(
+    make_workspace: MakeWorkspace,
+) -> None:
+    workspace = heavy_workspace(make_workspace, 0.3)
+    loaded = load_release(workspace.releases_dir / "heavy.yaml", workspace)
+    job = _job(loaded, workspace)  # built outside the limit, so the limit falls in the layout
+    printer = PdfPrinter()
+    with pytest.raises(RenderTimeout):
+        call_with_time_limit(0.3, "heavy.yaml", lambda: printer.lay_out(job))
     assert not printer._process.is_alive()  # killed, not left laying out
 
 
