@@ -41,7 +41,8 @@ def test_the_misspelt_organisation_in_the_jonkoping_seed_is_found(
     result = lint(JONKOPING)
     assert result.exit_code == 1
     assert (
-        f"{JONKOPING}:78:19: O101 'Regionförbundet Jönköpöings län' looks like a misspelling "
+        f"{JONKOPING}:78:19: O101 error: 'Regionförbundet Jönköpöings län' looks like a "
+        "misspelling "
         "of the organisation's name 'Regionförbundet Jönköpings län'"
     ) in result.output
 
@@ -57,15 +58,27 @@ def test_an_error_exits_1(workspace_of) -> None:  # type: ignore[no-untyped-def]
     workspace_of(release_yaml(headline="Kommunen bygger en skola."))
     result = lint("releases")
     assert result.exit_code == 1
-    assert "releases/r.yaml:2:35: H102 headline ends in a full stop; drop it" in result.output
+    assert "releases/r.yaml:2:35: H102 error: headline ends in a full stop; drop it" in (
+        result.output
+    )
     assert "1 error(s), 0 warning(s) in 1 release." in result.output
+
+
+def test_each_line_says_whether_it_is_an_error_or_a_warning(workspace_of) -> None:  # type: ignore[no-untyped-def]
+    # At a glance: an error blocks submit, a warning does not.
+    workspace_of(release_yaml(headline="Kommunen bygger en skola.", lead="Skolan  byggs."))
+    lines = lint().output.splitlines()
+    assert lines[:2] == [
+        "releases/r.yaml:2:35: H102 error: headline ends in a full stop; drop it",
+        "releases/r.yaml:4:13: T102 warning: 2 spaces in a row; one is enough",
+    ]
 
 
 def test_warnings_exit_0_unless_strict(workspace_of) -> None:  # type: ignore[no-untyped-def]
     workspace_of(release_yaml(lead="Skolan  byggs."))
     result = lint()
     assert result.exit_code == 0
-    assert "T102 2 spaces in a row; one is enough" in result.output
+    assert "T102 warning: 2 spaces in a row; one is enough" in result.output
     assert "--fix can make 1 fix(es) (--diff shows them)" in result.output
     assert lint("--strict").exit_code == 1
 
@@ -131,7 +144,7 @@ def test_the_organisation_tunes_thresholds(workspace_of) -> None:  # type: ignor
     workspace_of(release_yaml(), ORGANISATION_YAML + "lint:\n  headline_max_chars: 20\n")
     result = lint()
     assert result.exit_code == 1
-    assert "H101 headline is 37 characters; keep it to 20" in result.output
+    assert "H101 error: headline is 37 characters; keep it to 20" in result.output
 
 
 def test_a_release_ignores_a_rule_for_itself(workspace_of) -> None:  # type: ignore[no-untyped-def]
@@ -184,8 +197,10 @@ def test_a_fresh_draft_is_not_ready(workspace_of) -> None:  # type: ignore[no-un
     assert CliRunner().invoke(cli, ["new", "spring-fair", "--org", "exempel"]).exit_code == 0
     result = lint()
     assert result.exit_code == 1
-    assert "P102 sample headline from presser new left: 'Skriv rubriken här'" in result.output
-    assert "P102 quotes[0].role is still the sample role 'titel'" in result.output
+    assert (
+        "P102 error: sample headline from presser new left: 'Skriv rubriken här'" in result.output
+    )
+    assert "P102 error: quotes[0].role is still the sample role 'titel'" in result.output
 
 
 def test_the_only_error_in_the_seed_releases_is_the_misspelt_name(

@@ -35,8 +35,8 @@ class Finding:
             object.__setattr__(self, field_name, _escape(getattr(self, field_name)))
 
     def format(self) -> str:
-        """``path:line:column: CODE message``, as ruff and compilers print it."""
-        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"
+        """``path:line:column: CODE error: message``: the severity tells what blocks submit."""
+        return f"{self.path}:{self.line}:{self.column}: {self.code} {self.severity}: {self.message}"
 
     def __str__(self) -> str:
         return self.format()
