@@ -406,6 +406,10 @@ class LintSettings(StrictModel):
     headline_max_chars: int = Field(
         100, ge=1, description="H101: the longest headline, in characters."
     )
+    headline_min_words: int = Field(3, ge=1, description="H105: the fewest words in a headline.")
+    headline_min_chars: int = Field(
+        15, ge=1, description="H105: the shortest headline, in characters."
+    )
     lead_max_words: int = Field(60, ge=1, description="L102: the longest lead, in words.")
     lead_max_sentences: int = Field(3, ge=1, description="L103: the most sentences in the lead.")
     sentence_max_words: int = Field(35, ge=1, description="R103: the longest sentence, in words.")

@@ -13,7 +13,7 @@ import pytest
 
 from presser.lint import lint_release
 from presser.lint.registry import all_rules
-from presser.validation import load_release
+from presser.validation import load_release, release_files
 
 from .conftest import ORGANISATION_YAML, MakeWorkspace
 from .lint_helpers import CLEAN, codes, lint_text, release_yaml, workspace_with, write_png
@@ -37,6 +37,7 @@ HARD_ENGLISH = (
 PLAIN_ENGLISH = " ".join(["We build a new school in town. It has ten rooms and a big hall."] * 4)
 FORTY_WORDS = " ".join(["ord"] * 39) + " slut."
 ENGLISH = {"language": "en", "headline": "The town builds a new school"}
+CLEAN_TEXT = release_yaml()
 
 
 def image(credit: bool = True, path: str = "images/school.png") -> dict[str, Any]:
@@ -60,6 +61,7 @@ CASES: dict[str, tuple[Any, Any]] = {
         {"headline": "Kommunen Bygger En Ny Skola I Centrum"},
         {"headline": "Exempelkommunen bygger en ny skola"},
     ),
+    "H105": ({"headline": "NO"}, {"headline": "Skolan byggs i år"}),
     "L101": ({"lead": None}, {}),
     "L102": ({"lead": " ".join(["ord"] * 61) + "."}, {"lead": " ".join(["ord"] * 60) + "."}),
     "L103": (
@@ -161,3 +163,55 @@ def test_rule_fires(code: str, make_workspace: MakeWorkspace, tmp_path: Path) ->
 @pytest.mark.parametrize("code", sorted(CASES))
 def test_rule_stays_silent(code: str, make_workspace: MakeWorkspace, tmp_path: Path) -> None:
     assert code not in _lint(make_workspace, tmp_path, CASES[code][1])
+
+
+@pytest.mark.parametrize(
+    ("headline", "message"),
+    [
+        (
+            "NO",
+            "headline is only 1 word and 2 characters; say who does what in at least "
+            "3 words and 15 characters",
+        ),
+        (
+            "Missbruksvården förstärks",
+            "headline is only 2 words; say who does what in at least 3 words and 15 characters",
+        ),
+        (
+            "Ny skola byggs",
+            "headline is only 14 characters; say who does what in at least "
+            "3 words and 15 characters",
+        ),
+    ],
+)
+def test_a_headline_too_short_to_say_anything(
+    make_workspace: MakeWorkspace, headline: str, message: str
+) -> None:
+    found = [
+        f for f in lint_text(make_workspace, release_yaml(headline=headline)) if f.code == "H105"
+    ]
+    assert [(f.severity, f.line, f.column, f.message) for f in found] == [
+        ("warning", 2, 11, message)
+    ]
+
+
+def test_short_headlines_pass_at_the_thresholds(make_workspace: MakeWorkspace) -> None:
+    # Three words and fifteen characters exactly, counted without the surrounding spaces.
+    assert "H105" not in codes(lint_text(make_workspace, release_yaml(headline="Ny skola byggs!")))
+
+
+def test_the_organisation_sets_the_short_headline_thresholds(
+    make_workspace: MakeWorkspace,
+) -> None:
+    organisation = ORGANISATION_YAML + "lint:\n  headline_min_words: 1\n  headline_min_chars: 2\n"
+    assert "H105" not in codes(lint_text(make_workspace, release_yaml(headline="NO"), organisation))
+    organisation = ORGANISATION_YAML + "lint:\n  headline_min_words: 8\n"
+    assert "H105" in codes(lint_text(make_workspace, CLEAN_TEXT, organisation))
+
+
+def test_the_repository_releases_have_headlines_long_enough(repo_workspace) -> None:  # type: ignore[no-untyped-def]
+    files = release_files([repo_workspace.releases_dir])
+    assert len(files) >= 3
+    for path in files:
+        found = lint_release(load_release(path, repo_workspace))
+        assert "H105" not in codes(found), path

@@ -1,4 +1,4 @@
-"""Headline rules (H): length, full stop, capitals, sentence case."""
+"""Headline rules (H): length, full stop, capitals, sentence case, too short to say anything."""
 
 from __future__ import annotations
 
@@ -151,4 +151,38 @@ def headline_sentence_case(ctx: LintContext) -> Iterator[Finding]:
             _HEADLINE,
             f"headline is in Title Case ({shown}); capitalise only the first word and names",
             offset=capitalised[0].start(),
+        )
+
+
+@rule(
+    "H105",
+    "headline-too-short",
+    "warning",
+    summary="The headline has fewer than headline_min_words words or headline_min_chars "
+    "characters.",
+    rationale="A newsroom sees the day's releases as a list of headlines, and one that "
+    "does not say who does what is passed over: 'NO', 'Inbjudan', 'Pressmeddelande'. "
+    "A headline under lint.headline_min_words words (default 3) or "
+    "lint.headline_min_chars characters (default 15) is flagged.",
+    bad="headline: Inbjudan",
+    good="headline: Kommunen bjuder in till invigningen av nya skolan",
+    setting="headline_min_words",
+)
+def headline_too_short(ctx: LintContext) -> Iterator[Finding]:
+    headline = _headline(ctx)
+    if headline is None:
+        return
+    min_words, min_chars = ctx.settings.headline_min_words, ctx.settings.headline_min_chars
+    words, chars = len(WORD.findall(headline)), len(headline.strip())
+    short = []
+    if words < min_words:
+        short.append(f"{words} word{'s' if words != 1 else ''}")
+    if chars < min_chars:
+        short.append(f"{chars} character{'s' if chars != 1 else ''}")
+    if short:
+        yield ctx.finding(
+            "H105",
+            _HEADLINE,
+            f"headline is only {' and '.join(short)}; say who does what in at least "
+            f"{min_words} words and {min_chars} characters",
         )
