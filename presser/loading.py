@@ -18,7 +18,9 @@ order mark (what old Windows editors call "Unicode"); UTF-16 without one is
 refused with "save it as UTF-8".
 
 The tree is built from the parser's events in a loop, never by recursion, so
-no input depth can exhaust the stack.
+no input depth can exhaust the stack. A syntax error ends the reading: it is
+reported with whatever was found before it, and says that the rest of the
+file was not checked; a tab in the indentation is named as such.
 """
 
 from __future__ import annotations
@@ -50,6 +52,18 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _EventLoader  # type: ignore[assignment]
 
 Position = tuple[int, int]  # 1-based line and column
+
+# libyaml refuses deep nesting itself (1,000 levels by default), in words that
+# changed between its versions: "Maximum nesting level reached, set with
+# yaml_set_max_nest_level()" from its parser, "exceeded maximum nesting depth"
+# (while increasing the flow or block level) from its scanner.
+_NESTING_REFUSAL = re.compile(r"maximum nesting (?:level|depth)", re.IGNORECASE)
+# What both parsers say about a tab where YAML allows only spaces: libyaml's
+# "found character that cannot start any token", "found a tab character that
+# violates indentation" or "... where an indentation space is expected", and
+# PyYAML's "found character '\t' that cannot start any token".
+_TAB_REFUSAL = re.compile(r"cannot start any token|found a tab character")
+_NOT_CHECKED = "; the rest of the file was not checked"
 
 
 @dataclass
@@ -130,14 +144,18 @@ def load_bytes(
         )
     builder = _TreeBuilder(Path(path), shown, limits)
     try:
-        builder.build(yaml.parse(text, Loader=_EventLoader))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        position = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(part for part in (exc.context, exc.problem) if part)
-        raise _fail(shown, position, f"YAML syntax: {message}") from None
+        error = builder.read(text, _EventLoader)
+        if error is not None and _NESTING_REFUSAL.search(error.problem or ""):
+            # libyaml refused the nesting before its events reached max_depth (it
+            # reads ahead), where and in words that depend on its version. PyYAML's
+            # own parser has no such limit and no recursion: read the file again with
+            # it, so that max_depth alone decides, at the node where it is crossed.
+            builder = _TreeBuilder(Path(path), shown, limits)
+            error = builder.read(text, yaml.SafeLoader)
     except yaml.YAMLError as exc:  # reader errors carry no mark
         raise _fail(shown, (1, 1), f"YAML: {exc}") from None
+    if error is not None:
+        builder.problems.append(_syntax_problem(error, text, shown))
     if builder.problems:
         raise ProblemsFound(builder.problems)
     return Document(Path(path), builder.root, builder.positions, builder.key_positions, shown)
@@ -180,6 +198,27 @@ def _position_of(text: str, index: int) -> Position:
     return line, column
 
 
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, shown: str) -> Problem:
+    """The parser's error as a problem, at its mark; a tab in the indentation said plainly."""
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Problem(shown, 1, 1, "(file)", f"YAML syntax: {exc}{_NOT_CHECKED}")
+    # Both parsers count the mark's index and column in characters.
+    index = min(mark.index, len(text))
+    indentation = text[index - min(mark.column, index) : index]
+    if (
+        _TAB_REFUSAL.search(exc.problem or "")
+        and text.startswith("\t", index)
+        and not indentation.strip(" \t")
+    ):
+        message = "a tab is used for indentation here; use spaces"
+    else:
+        message = "YAML syntax: " + " ".join(part for part in (exc.context, exc.problem) if part)
+    if text[index:].strip():  # a file that ends at its error has no rest left unchecked
+        message += _NOT_CHECKED
+    return Problem(shown, mark.line + 1, mark.column + 1, "(file)", message)
+
+
 def _fail(shown: str, position: Position, message: str) -> ProblemsFound:
     return ProblemsFound([Problem(shown, position[0], position[1], "(file)", message)])
 
@@ -216,6 +255,16 @@ class _TreeBuilder:
                 message,
             )
         )
+
+    def read(
+        self, text: str, loader: type[yaml.SafeLoader | yaml.CSafeLoader]
+    ) -> yaml.MarkedYAMLError | None:
+        """Build the tree from ``text`` with ``loader``'s parser; the syntax error that ended it."""
+        try:
+            self.build(yaml.parse(text, Loader=loader))
+        except yaml.MarkedYAMLError as exc:
+            return exc
+        return None
 
     def build(self, events: Iterator[yaml.Event]) -> None:
         for event in events:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 import presser.loading
 from presser.errors import ProblemsFound
+from presser.limits import Limits
 from presser.loading import MAX_DEPTH, MAX_FILE_BYTES, load_bytes, load_file
 
 #: The event parsers presser can run on: libyaml's (its fast path) and PyYAML's own.
@@ -102,10 +104,82 @@ def test_merge_key_is_refused() -> None:
     assert refusal("a:\n  <<: {b: 1}\n") == ["r.yaml:2:3: a: merge keys (<<) are not allowed"]
 
 
+DEPTH_MESSAGE = f"nested more than {MAX_DEPTH} levels deep; a release never needs that (max_depth)"
+
+
 def test_depth_is_bounded_without_recursion() -> None:
     problems = refusal("a: " + "[" * 10_000 + "]" * 10_000 + "\n")
     assert len(problems) == 1
-    assert f"nested more than {MAX_DEPTH} levels deep" in problems[0]
+    # At the list that is one level too deep (the root mapping is the first level).
+    assert problems[0].startswith("r.yaml:1:35: a[0]")
+    assert problems[0].endswith(f": {DEPTH_MESSAGE}")
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("a: " + "{a: " * 2_000 + "}" * 2_000 + "\n", "1:128"),
+        ("- " * 2_000 + "x\n", "1:65"),
+        ("".join(" " * i + "k:\n" for i in range(1_100)) + " " * 1_100 + "v\n", "33:33"),
+    ],
+    ids=["flow-mappings", "block-lists", "block-mappings"],
+)
+def test_deeper_than_libyaml_allows_is_presser_s_refusal_at_its_limit(
+    text: str, position: str
+) -> None:
+    # libyaml refuses 1,000 levels of any kind itself, in its own words and where it stopped.
+    (problem,) = refusal(text)
+    assert problem.startswith(f"r.yaml:{position}: ")
+    assert problem.endswith(f": {DEPTH_MESSAGE}")
+
+
+def test_a_max_depth_past_libyamls_own_limit_is_honoured() -> None:
+    document = load_bytes(
+        ("a:\n" + "- " * 1_200 + "x\n").encode(), Path("r.yaml"), limits=Limits(max_depth=1_500)
+    )
+    assert document.positions[("a", *[0] * 1_199)] == (2, 2_399)
+
+
+#: libyaml's refusal of deep nesting as its versions word it: (error, context, problem).
+LIBYAML_NESTING_REFUSALS = [
+    (
+        yaml.parser.ParserError,
+        "while parsing",
+        "Maximum nesting level reached, set with yaml_set_max_nest_level())",
+    ),
+    (yaml.scanner.ScannerError, "while increasing flow level", "exceeded maximum nesting depth"),
+    (yaml.scanner.ScannerError, "while increasing block level", "exceeded maximum nesting depth"),
+]
+
+
+@pytest.mark.parametrize(("error", "context", "problem"), LIBYAML_NESTING_REFUSALS)
+def test_libyamls_nesting_refusal_in_any_wording_is_presser_s(
+    error: type[yaml.MarkedYAMLError],
+    context: str,
+    problem: str,
+    parser: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = "a: b\nc: " + "[" * 100 + "]" * 100 + "\n"
+    gave_up = yaml.error.Mark("<unicode string>", 1_000, 1, 1_000, None, None)
+
+    base: Any = PARSERS[parser]
+
+    class GivesUp(base):
+        """The parser, stopping a few events in as some libyaml would, with its words."""
+
+        calls = 0
+
+        def check_event(self, *choices: type[yaml.Event]) -> bool:
+            GivesUp.calls += 1
+            if GivesUp.calls > 8:
+                raise error(context, gave_up, problem, gave_up)
+            result: bool = super().check_event(*choices)
+            return result
+
+    monkeypatch.setattr(presser.loading, "_EventLoader", GivesUp)
+    assert refusal(text) == [f"r.yaml:2:35: c{'[0]' * 31}: {DEPTH_MESSAGE}"]
+    assert GivesUp.calls > 8  # it did give up
 
 
 def test_deep_block_nesting_is_bounded() -> None:
@@ -138,9 +212,60 @@ def test_control_characters_are_refused_with_position(char: str) -> None:
     ]
 
 
-def test_tab_indentation_is_a_syntax_error_with_position() -> None:
-    (problem,) = refusal("a:\n\tb: 1\n")
-    assert problem.startswith("r.yaml:2:1: (file): YAML syntax:")
+NOT_CHECKED = "; the rest of the file was not checked"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "libyaml_says"),
+    [
+        ("a:\n\tb: 1\n", "2:1", "found character that cannot start any token"),
+        ("a: 1\n\tb: 2\n", "2:1", "found a tab character that violates indentation"),
+        ("a:\n  b: 1\n  \tc: 2\n", "3:3", "found a tab character that violates indentation"),
+        (
+            "a: |\n  x\n\ty\n",
+            "3:1",
+            "found a tab character where an indentation space is expected",
+        ),
+    ],
+)
+def test_a_tab_in_the_indentation_is_named_at_the_tab(
+    text: str, position: str, libyaml_says: str, parser: str
+) -> None:
+    # The parsers' own words, so that a new wording shows up here first.
+    with pytest.raises(yaml.MarkedYAMLError) as raw:
+        list(yaml.parse(text, Loader=PARSERS[parser]))
+    python_says = "found character '\\t' that cannot start any token"
+    assert raw.value.problem == (libyaml_says if parser == "libyaml" else python_says)
+    assert refusal(text) == [
+        f"r.yaml:{position}: (file): a tab is used for indentation here; use spaces{NOT_CHECKED}"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [("a: @x\n", "1:4"), ("a: b\tc: d\n", {"libyaml": "1:7", "python": "1:5"})],
+)
+def test_the_same_errors_elsewhere_keep_the_parsers_words(
+    text: str, position: str | dict[str, str], parser: str
+) -> None:
+    where = position if isinstance(position, str) else position[parser]
+    (problem,) = refusal(text)
+    assert problem.startswith(f"r.yaml:{where}: (file): YAML syntax: ")
+    assert "tab is used" not in problem and problem.endswith(NOT_CHECKED)
+
+
+def test_a_syntax_error_says_the_rest_was_not_checked_and_keeps_what_came_before() -> None:
+    problems = refusal("a: 1\na: 2\nb: [x\nc: d\n")
+    assert len(problems) == 2
+    assert problems[0] == "r.yaml:2:1: a: duplicate key 'a' (first at line 1, column 1)"
+    assert problems[1].startswith("r.yaml:4:2: (file): YAML syntax: while parsing a flow sequence")
+    assert problems[1].endswith(NOT_CHECKED)
+
+
+def test_a_syntax_error_at_the_end_of_the_file_leaves_nothing_unchecked() -> None:
+    (problem,) = refusal("headline: [\n")
+    assert problem.startswith("r.yaml:2:1: (file): YAML syntax: while parsing a flow node")
+    assert not problem.endswith(NOT_CHECKED)
 
 
 def test_more_than_one_document_is_refused() -> None:
