@@ -6,34 +6,69 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 TEST_SYSTEM := $(VENV)/.system-deps-test
 
-.PHONY: demo test lint golden docs readme-picture bench fuzz clean
+.PHONY: demo test test-latest lock lint golden docs readme-picture bench fuzz clean
 
-# The venv and the install, redone when pyproject.toml changes.
-$(INSTALLED): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet -e '.[fuzz]' || echo "atheris did not install \
-	(no wheel for this platform, and no clang): fuzzing falls back to hypothesis"
-	touch $@
+LOCK := requirements/lock.txt
+FUZZ_LOCK := requirements/fuzz-lock.txt
+LOG := $(VENV)/install.log
+
+# The venv and the install, redone when pyproject.toml or a lock changes: exactly the
+# locked versions, checked against their hashes (pip itself and setuptools included),
+# then presser itself without build isolation, so nothing unlocked is fetched to build it.
+# The output goes to .venv/install.log; on a failure its end is shown.
+$(INSTALLED): pyproject.toml $(LOCK) $(FUZZ_LOCK)
+	@echo "Installing presser and the locked packages into $(VENV) (log: $(LOG))"
+	@$(PYTHON) -m venv $(VENV)
+	@: > $(LOG)
+	@$(BIN)/python -m pip install --require-hashes --no-deps -r $(LOCK) >>$(LOG) 2>&1 \
+		|| { tail -n 30 $(LOG); echo "the install failed: see $(LOG)"; exit 1; }
+	@$(BIN)/python -m pip install --no-deps --no-build-isolation -e . >>$(LOG) 2>&1 \
+		|| { tail -n 30 $(LOG); echo "the install of presser failed: see $(LOG)"; exit 1; }
+	@$(BIN)/python -m pip install --require-hashes --no-deps -r $(FUZZ_LOCK) >>$(LOG) 2>&1 \
+		|| echo "atheris did not install (no wheel for this platform, and no clang): \
+		fuzzing falls back to hypothesis"
+	@touch $@
+	@echo "Installed: $$($(BIN)/python -m pip freeze --all --exclude-editable | wc -l) packages, as locked"
 
 # System libraries WeasyPrint needs (installed with apt-get when running as root).
 $(SYSTEM): scripts/system-deps.sh | $(INSTALLED)
-	bash scripts/system-deps.sh
-	touch $@
+	@bash scripts/system-deps.sh
+	@touch $@
 
 # The tests also drive a real browser (Debian's chromium) for the HTML page.
 $(TEST_SYSTEM): scripts/system-deps.sh | $(INSTALLED)
-	bash scripts/system-deps.sh chromium
-	touch $@
+	@bash scripts/system-deps.sh chromium
+	@touch $@
 
 ## demo: install, then render every release in releases/ into build/
 demo: $(INSTALLED) $(SYSTEM)
-	$(BIN)/presser build
+	@$(BIN)/presser build
 
 ## test: the whole test suite
 test: $(INSTALLED) $(SYSTEM) $(TEST_SYSTEM)
 	$(BIN)/python -m pytest -q
+
+## test-latest: the suite in .venv-latest, with the newest versions pyproject.toml's
+## ranges allow (not the lock): run before `make lock`, and now and then, to find drift
+test-latest: $(SYSTEM) $(TEST_SYSTEM)
+	rm -rf .venv-latest
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/python -m pip install --quiet --upgrade pip
+	.venv-latest/bin/python -m pip install --quiet --upgrade -e '.[dev]'
+	.venv-latest/bin/python -m pip freeze --exclude-editable > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pytest -q
+
+## lock: regenerate requirements/*.txt (exact versions with hashes) from pyproject.toml's
+## ranges and requirements/*.in, with pip-tools in a venv of its own (.venv-lock)
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet 'pip-tools>=7.4,<8'
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --upgrade \
+		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--extra dev -o $(LOCK) pyproject.toml requirements/tools.in
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --upgrade \
+		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o $(FUZZ_LOCK) requirements/fuzz.in
 
 ## lint: ruff, ruff format --check, mypy
 lint: $(INSTALLED)
@@ -70,4 +105,4 @@ fuzz: $(INSTALLED)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python fuzz/fuzz_release.py -max_total_time=$(FUZZ_SECONDS)
 
 clean:
-	rm -rf build $(VENV)
+	rm -rf build $(VENV) .venv-latest .venv-lock
