@@ -26,7 +26,6 @@ from typing import Any
 from jinja2 import (
     BaseLoader,
     Environment,
-    FileSystemLoader,
     StrictUndefined,
     TemplateError,
     TemplateNotFound,
@@ -37,6 +36,7 @@ from jinja2.loaders import split_template_path
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .digest import Read, file_sha256, note, sha256_hex
 from .errors import TemplateProblem
 
 DEFAULT_PREFIX = "default:"
@@ -60,84 +60,150 @@ MAX_TEMPLATE_VALUE = 1_000_000
 MAX_TEMPLATE_BITS = 10_000
 
 
-class _ConfinedLoader(FileSystemLoader):
-    """Jinja's file loader, refusing a file that a link leads out of its folder *before* reading.
-
-    :class:`FileSystemLoader` already refuses names with ``..``, but it would
-    open ``release.html.j2 -> /etc/passwd``; this looks first.
-    """
-
-    def get_source(
-        self, environment: Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        pieces = split_template_path(template)
-        for folder in self.searchpath:
-            candidate = Path(folder, *pieces)
-            if candidate.is_file():
-                if not candidate.resolve().is_relative_to(Path(folder).resolve()):
-                    raise TemplateNotFound(template)
-                break
-        return super().get_source(environment, template)
-
-
 class SearchPathLoader(BaseLoader):
     """Loads templates from an organisation's folder, then from the default folders.
 
-    Each lookup goes through a confined :class:`FileSystemLoader`, which
-    refuses names with ``..`` and files that a link leads out of their folder.
+    Names with ``..`` are refused (Jinja's own rule), and so is a file that a
+    symbolic link leads out of its folder, before it is opened. Every lookup is
+    noted in the read log of the render under way (:mod:`presser.digest`):
+    the file it found, by its place on the search path, and its bytes' hash, or
+    that it found nothing; a template served from Jinja's cache is noted again
+    each time Jinja checks it is still up to date, so each render's log holds
+    exactly what that render used.
     """
 
     def __init__(self, organisation: Path, defaults: Sequence[Path]) -> None:
         self.organisation = organisation
         self.defaults = tuple(defaults)
         self.folders = (organisation, *self.defaults)
-        self._all = _ConfinedLoader(self.folders)
-        self._defaults = _ConfinedLoader(self.defaults)
-        self._own = _ConfinedLoader(organisation)
         self._roots = tuple(f.resolve() for f in self.folders)
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        if template.startswith(DEFAULT_PREFIX):
-            loader = self._defaults
-            name = template[len(DEFAULT_PREFIX) :]
-        else:
-            loader, name = self._all, template
-        source, filename, uptodate = loader.get_source(environment, name)
-        self._check_inside(template, filename)
-        return source, filename, uptodate
+        key = "template:" + template
+        found = self._read(key, self._folders_for(key), template)
+        if found is None:
+            raise TemplateNotFound(template)
+        source, path, read = found
+        mtime = path.stat().st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                fresh = path.stat().st_mtime_ns == mtime
+            except OSError:
+                return False
+            if fresh:
+                note(key, read)
+            return fresh
+
+        return source, str(path), uptodate
 
     def own_source(self, environment: Environment, name: str) -> str | None:
         """The organisation's own file ``name``, or None when it has none."""
-        try:
-            source, filename, _ = self._own.get_source(environment, name)
-        except TemplateNotFound:
-            return None
-        self._check_inside(name, filename)
-        return source
+        found = self._read("own:" + name, self._folders_for("own:"), name)
+        return None if found is None else found[0]
 
     def default_source(self, environment: Environment, name: str) -> str | None:
         """The first default folder's file ``name``, or None when no default has it."""
+        found = self._read("defaults:" + name, self._folders_for("defaults:"), name)
+        return None if found is None else found[0]
+
+    def read_asset(self, path: Path) -> bytes:
+        """The bytes of a file inside the template folders (a stylesheet's ``url()``), noted.
+
+        Raises :class:`TemplateNotFound` for a path outside every template folder
+        (links resolved first) and :class:`TemplateProblem` when it cannot be read.
+        """
+        where = self.where(path)
+        if where is None:
+            raise TemplateNotFound(str(path))
+        data = self._bytes(path)
+        note("asset:" + where, Read(where, sha256_hex(data)))
+        return data
+
+    def where(self, path: Path) -> str | None:
+        """A file's place on the search path (``0/style.css``), or None when outside it."""
+        resolved = path.resolve()
+        for index, root in enumerate(self._roots):
+            if resolved.is_relative_to(root):
+                return f"{index}/{resolved.relative_to(root).as_posix()}"
+        return None
+
+    def reread(self, key: str) -> Read:
+        """What the lookup ``key`` of a read log finds now (for the build cache's check)."""
+        if key.startswith("asset:"):
+            index, _, relative = key[len("asset:") :].partition("/")
+            if not index.isdigit() or int(index) >= len(self.folders):
+                return Read(None, None)
+            asset = self.folders[int(index)] / relative
+            where = self.where(asset) if asset.is_file() else None
+            return Read(where, None if where is None else file_sha256(asset))
+        name = key.partition(":")[2]
+        if key.startswith("template:" + DEFAULT_PREFIX):
+            name = name[len(DEFAULT_PREFIX) :]
         try:
-            source, filename, _ = self._defaults.get_source(environment, name)
+            path = self._locate(self._folders_for(key), name)
         except TemplateNotFound:
-            return None
-        self._check_inside(name, filename)
-        return source
+            return Read("outside", None)
+        if path is None:
+            return Read(None, None)
+        return Read(self.where(path), file_sha256(path))
 
     def list_templates(self) -> list[str]:
-        names = set(self._all.list_templates())
-        names |= {DEFAULT_PREFIX + n for n in self._defaults.list_templates()}
+        names: set[str] = set()
+        for index, folder in enumerate(self.folders):
+            for file in folder.rglob("*"):
+                if file.is_file():
+                    name = file.relative_to(folder).as_posix()
+                    names.add(name)
+                    if index > 0:
+                        names.add(DEFAULT_PREFIX + name)
         return sorted(names)
 
-    def _check_inside(self, template: str, filename: str | None) -> None:
-        # A symbolic link inside a template folder must not lead out of it.
-        if filename is None:
-            return
-        resolved = Path(filename).resolve()
-        if not any(resolved.is_relative_to(root) for root in self._roots):
-            raise TemplateNotFound(template)
+    def _folders_for(self, key: str) -> tuple[Path, ...]:
+        if key.startswith("own:"):
+            return (self.organisation,)
+        if key.startswith(("defaults:", "template:" + DEFAULT_PREFIX)):
+            return self.defaults
+        return self.folders
+
+    def _locate(self, folders: Sequence[Path], name: str) -> Path | None:
+        """The first file ``name`` in ``folders``; a link out of its folder is refused unread."""
+        pieces = split_template_path(name)
+        for folder in folders:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file():
+                if not candidate.resolve().is_relative_to(folder.resolve()):
+                    raise TemplateNotFound(name)
+                return candidate
+        return None
+
+    def _read(self, key: str, folders: Sequence[Path], name: str) -> tuple[str, Path, Read] | None:
+        if key.startswith("template:") and name.startswith(DEFAULT_PREFIX):
+            name = name[len(DEFAULT_PREFIX) :]
+        path = self._locate(folders, name)
+        if path is None:
+            note(key, Read(None, None))
+            return None
+        data = self._bytes(path)
+        read = Read(self.where(path), sha256_hex(data))
+        note(key, read)
+        try:
+            return data.decode("utf-8"), path, read
+        except UnicodeDecodeError as exc:
+            raise TemplateProblem(
+                f"{display_path(str(path))}: not UTF-8 text (byte {exc.start + 1})"
+            ) from None
+
+    @staticmethod
+    def _bytes(path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise TemplateProblem(
+                f"{display_path(str(path))}: cannot be read ({exc.strerror or exc})"
+            ) from None
 
 
 class PresserEnvironment(ImmutableSandboxedEnvironment):
