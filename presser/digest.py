@@ -20,7 +20,7 @@ import contextlib
 import contextvars
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,88 @@ class ReadLog:
                 raise ValueError("not a record of reads")
             log.reads[key] = Read(where, sha)
         return log
+
+
+class TemplateFiles:
+    """Finds the files of an organisation's template search path, as the template loader does.
+
+    Kept apart from the loader (and from Jinja) so that ``presser status`` and the
+    build cache can check a read log again without importing a template engine.
+    ``folders`` is the search path: the organisation's folder, then the defaults.
+    """
+
+    #: Lookups whose name is looked for in the organisation's folder only / the defaults only.
+    OWN, DEFAULTS, TEMPLATE, ASSET = "own:", "defaults:", "template:", "asset:"
+    DEFAULT_PREFIX = "default:"
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(folders)
+        self.roots = tuple(f.resolve() for f in self.folders)
+
+    def folders_for(self, key: str) -> tuple[Path, ...]:
+        if key.startswith(self.OWN):
+            return self.folders[:1]
+        if key.startswith((self.DEFAULTS, self.TEMPLATE + self.DEFAULT_PREFIX)):
+            return self.folders[1:]
+        return self.folders
+
+    @classmethod
+    def name_of(cls, key: str) -> str:
+        name = key.partition(":")[2]
+        if key.startswith(cls.TEMPLATE + cls.DEFAULT_PREFIX):
+            name = name[len(cls.DEFAULT_PREFIX) :]
+        return name
+
+    def locate(self, folders: Sequence[Path], name: str) -> Path | None:
+        """The first file ``name`` in ``folders``.
+
+        Raises ``LookupError`` for a name with ``..`` or a file that a link leads
+        out of its folder, found before the file is opened.
+        """
+        # Jinja's own rule for template names: no "..", no separator inside a part.
+        pieces = [part for part in name.split("/") if part not in ("", ".")]
+        if not pieces or any(part == ".." or "\\" in part for part in pieces):
+            raise LookupError(name)
+        for folder in folders:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file():
+                if not candidate.resolve().is_relative_to(folder.resolve()):
+                    raise LookupError(name)
+                return candidate
+        return None
+
+    def where(self, path: Path) -> str | None:
+        """A file's place on the search path (``0/style.css``), or None when outside it."""
+        resolved = path.resolve()
+        for index, root in enumerate(self.roots):
+            if resolved.is_relative_to(root):
+                return f"{index}/{resolved.relative_to(root).as_posix()}"
+        return None
+
+    def path_of(self, where: str) -> Path | None:
+        """The file a place on the search path names (the inverse of :meth:`where`)."""
+        index, _, relative = where.partition("/")
+        if not index.isdigit() or int(index) >= len(self.folders) or not relative:
+            return None
+        return self.folders[int(index)] / relative
+
+    def reread(self, key: str) -> Read:
+        """What the lookup ``key`` of a read log finds now."""
+        if key.startswith(self.ASSET):
+            asset = self.path_of(key[len(self.ASSET) :])
+            where = self.where(asset) if asset is not None and asset.is_file() else None
+            return Read(where, None if asset is None or where is None else file_sha256(asset))
+        try:
+            path = self.locate(self.folders_for(key), self.name_of(key))
+        except LookupError:
+            return Read("outside", None)
+        if path is None:
+            return Read(None, None)
+        return Read(self.where(path), file_sha256(path))
+
+    def changed(self, log: ReadLog) -> list[str]:
+        """The lookups of ``log`` that find something else now (another file, other bytes)."""
+        return [key for key, read in sorted(log.reads.items()) if self.reread(key) != read]
 
 
 _current: contextvars.ContextVar[ReadLog | None] = contextvars.ContextVar(

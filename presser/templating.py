@@ -32,11 +32,10 @@ from jinja2 import (
     TemplateSyntaxError,
 )
 from jinja2.exceptions import SecurityError
-from jinja2.loaders import split_template_path
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .digest import Read, file_sha256, note, sha256_hex
+from .digest import Read, TemplateFiles, note, sha256_hex
 from .errors import TemplateProblem
 
 DEFAULT_PREFIX = "default:"
@@ -76,13 +75,12 @@ class SearchPathLoader(BaseLoader):
         self.organisation = organisation
         self.defaults = tuple(defaults)
         self.folders = (organisation, *self.defaults)
-        self._roots = tuple(f.resolve() for f in self.folders)
+        self.files = TemplateFiles(self.folders)
 
     def get_source(
         self, environment: Environment, template: str
     ) -> tuple[str, str | None, Callable[[], bool] | None]:
-        key = "template:" + template
-        found = self._read(key, self._folders_for(key), template)
+        found = self._read("template:" + template)
         if found is None:
             raise TemplateNotFound(template)
         source, path, read = found
@@ -94,19 +92,19 @@ class SearchPathLoader(BaseLoader):
             except OSError:
                 return False
             if fresh:
-                note(key, read)
+                note("template:" + template, read)
             return fresh
 
         return source, str(path), uptodate
 
     def own_source(self, environment: Environment, name: str) -> str | None:
         """The organisation's own file ``name``, or None when it has none."""
-        found = self._read("own:" + name, self._folders_for("own:"), name)
+        found = self._read("own:" + name)
         return None if found is None else found[0]
 
     def default_source(self, environment: Environment, name: str) -> str | None:
         """The first default folder's file ``name``, or None when no default has it."""
-        found = self._read("defaults:" + name, self._folders_for("defaults:"), name)
+        found = self._read("defaults:" + name)
         return None if found is None else found[0]
 
     def read_asset(self, path: Path) -> bytes:
@@ -115,40 +113,12 @@ class SearchPathLoader(BaseLoader):
         Raises :class:`TemplateNotFound` for a path outside every template folder
         (links resolved first) and :class:`TemplateProblem` when it cannot be read.
         """
-        where = self.where(path)
+        where = self.files.where(path)
         if where is None:
             raise TemplateNotFound(str(path))
         data = self._bytes(path)
         note("asset:" + where, Read(where, sha256_hex(data)))
         return data
-
-    def where(self, path: Path) -> str | None:
-        """A file's place on the search path (``0/style.css``), or None when outside it."""
-        resolved = path.resolve()
-        for index, root in enumerate(self._roots):
-            if resolved.is_relative_to(root):
-                return f"{index}/{resolved.relative_to(root).as_posix()}"
-        return None
-
-    def reread(self, key: str) -> Read:
-        """What the lookup ``key`` of a read log finds now (for the build cache's check)."""
-        if key.startswith("asset:"):
-            index, _, relative = key[len("asset:") :].partition("/")
-            if not index.isdigit() or int(index) >= len(self.folders):
-                return Read(None, None)
-            asset = self.folders[int(index)] / relative
-            where = self.where(asset) if asset.is_file() else None
-            return Read(where, None if where is None else file_sha256(asset))
-        name = key.partition(":")[2]
-        if key.startswith("template:" + DEFAULT_PREFIX):
-            name = name[len(DEFAULT_PREFIX) :]
-        try:
-            path = self._locate(self._folders_for(key), name)
-        except TemplateNotFound:
-            return Read("outside", None)
-        if path is None:
-            return Read(None, None)
-        return Read(self.where(path), file_sha256(path))
 
     def list_templates(self) -> list[str]:
         names: set[str] = set()
@@ -161,33 +131,17 @@ class SearchPathLoader(BaseLoader):
                         names.add(DEFAULT_PREFIX + name)
         return sorted(names)
 
-    def _folders_for(self, key: str) -> tuple[Path, ...]:
-        if key.startswith("own:"):
-            return (self.organisation,)
-        if key.startswith(("defaults:", "template:" + DEFAULT_PREFIX)):
-            return self.defaults
-        return self.folders
-
-    def _locate(self, folders: Sequence[Path], name: str) -> Path | None:
-        """The first file ``name`` in ``folders``; a link out of its folder is refused unread."""
-        pieces = split_template_path(name)
-        for folder in folders:
-            candidate = Path(folder, *pieces)
-            if candidate.is_file():
-                if not candidate.resolve().is_relative_to(folder.resolve()):
-                    raise TemplateNotFound(name)
-                return candidate
-        return None
-
-    def _read(self, key: str, folders: Sequence[Path], name: str) -> tuple[str, Path, Read] | None:
-        if key.startswith("template:") and name.startswith(DEFAULT_PREFIX):
-            name = name[len(DEFAULT_PREFIX) :]
-        path = self._locate(folders, name)
+    def _read(self, key: str) -> tuple[str, Path, Read] | None:
+        name = TemplateFiles.name_of(key)
+        try:
+            path = self.files.locate(self.files.folders_for(key), name)
+        except LookupError:
+            raise TemplateNotFound(name) from None
         if path is None:
             note(key, Read(None, None))
             return None
         data = self._bytes(path)
-        read = Read(self.where(path), sha256_hex(data))
+        read = Read(self.files.where(path), sha256_hex(data))
         note(key, read)
         try:
             return data.decode("utf-8"), path, read

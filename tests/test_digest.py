@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from presser.digest import Read, ReadLog, recording
+from presser.digest import Read, ReadLog, TemplateFiles, recording
 from presser.pipeline import RenderOptions, render_outputs
-from presser.templating import environment
 from presser.validation import load_release
 
 from .conftest import RELEASE_YAML, MakeWorkspace
@@ -37,11 +36,10 @@ def test_a_recorded_lookup_is_found_again_until_a_file_shadows_it(
     loaded = load_release(workspace.releases_dir / "x.yaml", workspace)
     with recording() as log:
         render_outputs(loaded, workspace.root / "build", HTML_ONLY)
-    loader = environment(workspace.template_search_path("exempel")).search_loader
-    assert all(loader.reread(key) == read for key, read in log.reads.items())
+    files = TemplateFiles(workspace.template_search_path("exempel"))
+    assert files.changed(log) == []
     (workspace.templates_dir / "exempel" / "style.css").write_text("h1 { color: red }")
-    changed = [key for key, read in log.reads.items() if loader.reread(key) != read]
-    assert changed == ["own:style.css"]
+    assert files.changed(log) == ["own:style.css"]
 
 
 def test_the_log_names_no_absolute_path(make_workspace: MakeWorkspace) -> None:
