@@ -1,8 +1,10 @@
 """``presser status``: one row per release, for a person (a table) or a script (JSON).
 
 Reads and validates releases and runs the linter, nothing more: no template
-is loaded and nothing is rendered, so neither Jinja2 nor WeasyPrint is
-imported and the overview stays quick on a large releases/ folder.
+is loaded and nothing is rendered (an approved release's content hash reads
+its template files as bytes, to tell whether it changed since its approval),
+so neither Jinja2 nor WeasyPrint is imported and the overview stays quick on
+a large releases/ folder. Times are shown in each organisation's time zone.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from .errors import ProblemsFound, printable
 from .loading import load_file
-from .validation import load_release, release_files
-from .workflow import describe_delta
+from .manifest import content_hash
+from .publishing import is_scheduled, release_time
+from .validation import LoadedRelease, load_release, release_files
+from .workflow import describe_delta, last_status_change
 from .workspace import Workspace
 
 
@@ -31,13 +36,18 @@ class StatusRow:
     organisation: str
     headline: str
     version: int | None
-    published: str | None  #: ISO 8601 with offset
+    timezone: str | None  #: the organisation's time zone, which the times below are in
+    published: str | None  #: ISO 8601 with offset (as written when the release is invalid)
     published_in: str | None  #: "in 2 d 3 h" / "3 h ago"
     embargo: str | None
     embargo_in: str | None  #: time until the embargo lifts; "lifted" once it has
     problems: int  #: validation problems (the release is invalid when > 0)
     lint_errors: int | None  #: None when the release is invalid (lint needs a valid release)
     lint_warnings: int | None
+    scheduled_for: str | None = None  #: approved and scheduled: when publish --due publishes it
+    #: approved, but the content is no longer what was approved: publish refuses it
+    changed_since_approval: bool = False
+    rejected: str | None = None  #: a draft sent back from review: the reason given
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,7 +59,33 @@ def status_rows(
     """A row for every release under ``paths`` (default: releases/), by publication time."""
     current = now if now is not None else datetime.now(UTC)
     rows = [_row(path, workspace, current) for path in release_files(paths)]
-    return sorted(rows, key=lambda r: (r.published or "", r.path))
+    # By instant, not by text: 10:00+02:00 comes before 09:30+01:00.
+    return sorted(rows, key=lambda r: (_instant(r.published), r.path))
+
+
+_UNDATED = datetime.min.replace(tzinfo=UTC)
+
+
+def _instant(iso: str | None) -> datetime:
+    """The moment an ISO 8601 time stands for; a missing or unreadable one sorts first."""
+    try:
+        moment = datetime.fromisoformat(iso) if iso else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        return _UNDATED
+    return moment
+
+
+def _local(iso: str, timezone: str | None) -> str:
+    """``2010-01-28 09:52 CET``: an ISO time in the organisation's zone, to the minute."""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso[:16].replace("T", " ")  # an invalid release's time, as written
+    if timezone is None or moment.utcoffset() is None:
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _text(value: Any) -> str:
@@ -71,6 +107,7 @@ def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
             organisation=_text(raw.get("organisation")),
             headline=_text(raw.get("headline")),
             version=None,
+            timezone=None,
             published=_text(raw.get("published")) or None,
             published_in=None,
             embargo=_text(raw.get("embargo")) or None,
@@ -83,30 +120,76 @@ def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
 
     findings = lint_release(loaded)
     release = loaded.release
+    zone = ZoneInfo(loaded.organisation.profile.timezone)
     embargo_in = None
     if release.embargo is not None:
         embargo_in = describe_delta(release.embargo, now) if release.embargo > now else "lifted"
+    scheduled_for = None
+    if release.status == "approved" and is_scheduled(loaded):
+        scheduled_for = release_time(loaded).astimezone(zone).isoformat()
     return StatusRow(
         path=display,
         status=release.status,
         organisation=release.organisation,
         headline=release.headline,
         version=release.version,
-        published=release.published.isoformat(),
+        timezone=zone.key,
+        published=release.published.astimezone(zone).isoformat(),
         published_in=describe_delta(release.published, now),
-        embargo=release.embargo.isoformat() if release.embargo else None,
+        embargo=release.embargo.astimezone(zone).isoformat() if release.embargo else None,
         embargo_in=embargo_in,
         problems=0,
         lint_errors=sum(1 for f in findings if f.severity == "error"),
         lint_warnings=sum(1 for f in findings if f.severity != "error"),
+        scheduled_for=scheduled_for,
+        changed_since_approval=_changed_since_approval(loaded),
+        rejected=_rejection(loaded),
     )
+
+
+def _changed_since_approval(loaded: LoadedRelease) -> bool:
+    """Whether an approved release's content is no longer the approved content."""
+    if loaded.release.status != "approved":
+        return False
+    approval = last_status_change(loaded.release.history)
+    if approval is None or approval.action != "approve" or approval.content_hash is None:
+        return False  # nothing recorded to compare with (a release marked approved by hand)
+    return approval.content_hash != content_hash(loaded)
+
+
+def _rejection(loaded: LoadedRelease) -> str | None:
+    """The reason a draft was sent back from review, while it has not been submitted again."""
+    if loaded.release.status != "draft":
+        return None
+    change = last_status_change(loaded.release.history)
+    if change is None or change.action != "reject":
+        return None
+    return change.note or ""
 
 
 _COLUMNS = ("status", "v", "organisation", "published", "embargo", "lint", "file", "headline")
 
 
+#: How much of a rejection's reason the table shows (JSON has all of it).
+_REASON_LIMIT = 40
+
+
+def _notes(row: StatusRow) -> list[str]:
+    """What needs a person's attention, in words: ``scheduled for …``, ``rejected: …``."""
+    notes = []
+    if row.scheduled_for:
+        notes.append(f"scheduled for {_local(row.scheduled_for, row.timezone)}")
+    if row.changed_since_approval:
+        notes.append("changed since approval")
+    if row.rejected:
+        notes.append(f"rejected: {printable(row.rejected, _REASON_LIMIT)[1:-1]}")
+    elif row.rejected is not None:
+        notes.append("rejected")
+    return notes
+
+
 def _cells(row: StatusRow) -> tuple[str, ...]:
-    published = f"{row.published[:16].replace('T', ' ')}" if row.published else "-"
+    published = _local(row.published, row.timezone) if row.published else "-"
     if row.published_in and row.status != "published":
         published += f" ({row.published_in})"
     embargo = "-"
@@ -118,7 +201,7 @@ def _cells(row: StatusRow) -> tuple[str, ...]:
         lint = f"{row.lint_errors} err, {row.lint_warnings} warn"
     headline = printable(row.headline, 200)[1:-1]  # escaped for the terminal, without quotes
     return (
-        row.status,
+        ", ".join((row.status, *_notes(row))),
         str(row.version) if row.version else "-",
         row.organisation or "-",
         published,

@@ -81,6 +81,91 @@ def test_table(newsroom_path: Path) -> None:
     assert "0 err" in by_file["releases/a-draft.yaml"]
 
 
+def _line_of(output: str, name: str) -> str:
+    return next(line for line in output.splitlines() if f"releases/{name}" in line)
+
+
+def test_a_scheduled_release_shows_when_it_goes_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    future = RELEASE.replace("2010-03-02T10:00:00+01:00", FUTURE)
+    make_newsroom(tmp_path, releases={"r.yaml": future, "s.yaml": future})
+    approve_it("r.yaml")
+    approve_it("s.yaml")
+    assert run("publish", "releases/r.yaml", "--schedule", "--by", "Pia Press").exit_code == 0
+    rows = {r.path: r for r in status_rows([tmp_path / "releases"], Workspace(tmp_path))}
+    assert rows["releases/r.yaml"].scheduled_for == FUTURE
+    assert rows["releases/s.yaml"].scheduled_for is None  # approved, but nobody scheduled it
+    table = run("status").output
+    assert _line_of(table, "r.yaml").startswith("approved, scheduled for 2999-03-02 10:00 CET ")
+    assert _line_of(table, "s.yaml").startswith("approved ")
+    by_path = {row["path"]: row for row in json.loads(run("status", "--format", "json").output)}
+    assert by_path["releases/r.yaml"]["scheduled_for"] == FUTURE
+    assert by_path["releases/s.yaml"]["scheduled_for"] is None
+
+
+def test_a_release_changed_after_its_approval_says_so(newsroom_path: Path) -> None:
+    path = newsroom_path / "releases" / "b-embargoed.yaml"
+    assert "changed since approval" not in _line_of(run("status").output, "b-embargoed.yaml")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("en ny simhall", "en större simhall"), encoding="utf-8")
+    line = _line_of(run("status").output, "b-embargoed.yaml")
+    assert line.startswith("approved, changed since approval ")
+    assert "0 err" in line
+    by_path = {row["path"]: row for row in json.loads(run("status", "--format", "json").output)}
+    assert by_path["releases/b-embargoed.yaml"]["changed_since_approval"] is True
+    assert by_path["releases/a-draft.yaml"]["changed_since_approval"] is False
+
+
+def test_a_rejected_release_shows_the_reason(newsroom_path: Path) -> None:
+    reason = "Siffrorna stämmer inte med budgeten, se kommunens beslut från i våras."
+    assert run("submit", "releases/a-draft.yaml", "--by", "Anna Berg").exit_code == 0
+    rejected = run("reject", "releases/a-draft.yaml", "--by", "Pia Press", "--reason", reason)
+    assert rejected.exit_code == 0, rejected.output
+    line = _line_of(run("status").output, "a-draft.yaml")
+    # In the table cut short (JSON has all of it), so the columns stay readable.
+    assert line.startswith("draft, rejected: Siffrorna stämmer inte med budgeten, se… ")
+    by_path = {row["path"]: row for row in json.loads(run("status", "--format", "json").output)}
+    assert by_path["releases/a-draft.yaml"]["rejected"] == reason
+    assert by_path["releases/b-embargoed.yaml"]["rejected"] is None
+    # Submitted again, the rejection is history.
+    assert run("submit", "releases/a-draft.yaml", "--by", "Anna Berg").exit_code == 0
+    assert _line_of(run("status").output, "a-draft.yaml").startswith("review ")
+
+
+def test_rows_go_by_instant_and_show_the_organisations_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # The night summer time ends in Stockholm: 02:30+02:00 is 40 minutes before
+    # 02:10+01:00, though it sorts after it as text.
+    make_newsroom(
+        tmp_path,
+        releases={
+            "a-later.yaml": RELEASE.replace(
+                "2010-03-02T10:00:00+01:00", "2010-10-31T02:10:00+01:00"
+            ),
+            "b-earlier.yaml": RELEASE.replace(
+                "2010-03-02T10:00:00+01:00", "2010-10-31T02:30:00+02:00"
+            ),
+            "c-utc.yaml": RELEASE.replace("2010-03-02T10:00:00+01:00", "2010-11-02T09:00:00+00:00"),
+        },
+    )
+    rows = status_rows([tmp_path / "releases"], Workspace(tmp_path))
+    assert [r.path for r in rows] == [
+        "releases/b-earlier.yaml",
+        "releases/a-later.yaml",
+        "releases/c-utc.yaml",
+    ]
+    assert rows[2].published == "2010-11-02T10:00:00+01:00"  # Europe/Stockholm, not UTC
+    assert rows[2].timezone == "Europe/Stockholm"
+    table = format_table(rows, width=200)
+    assert "2010-10-31 02:30 CEST" in table
+    assert "2010-10-31 02:10 CET" in table
+    assert "2010-11-02 10:00 CET" in table
+
+
 def test_table_cuts_the_headline_to_the_width() -> None:
     rows = status_rows([REPO / "releases"], Workspace(REPO))
     lines = format_table(rows, width=200).splitlines()
@@ -97,7 +182,17 @@ def test_json(newsroom_path: Path) -> None:
         "releases/b-embargoed.yaml": "approved",
         "releases/c-broken.yaml": "invalid",
     }
-    assert set(rows[0]) >= {"organisation", "headline", "published", "embargo", "version"}
+    assert set(rows[0]) >= {
+        "organisation",
+        "headline",
+        "published",
+        "embargo",
+        "version",
+        "timezone",
+        "scheduled_for",
+        "changed_since_approval",
+        "rejected",
+    }
 
 
 def test_status_of_the_seed_releases(repo_workspace: Workspace) -> None:
