@@ -48,7 +48,9 @@ class MomentContext:
     #: ("Jan 28, 2010 09:52 CET")
     display: str
     date: str  #: the date alone, long form in the release language ("28 januari 2010")
-    us_date: str  #: the date as a US wire dateline writes it ("January 28, 2010")
+    #: the date of a US wire dateline, in the release language: AP's month-first
+    #: form in English ("January 28, 2010"), else the language's long date ("28 januari 2010")
+    us_date: str
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ class ContactContext:
     name: str | None  #: the person's name
     role: str | None  #: title or function
     organisation: str | None  #: organisation or unit, when given
-    phone: str | None  #: phone number as written
+    #: phone number as written; in international form ("+46 36 10 50 00") when the release
+    #: is for readers abroad (the us wire style, or a language not the organisation's)
+    phone: str | None
     phone_uri: str | None  #: "tel:+4636107424"
-    mobile: str | None  #: mobile number as written
+    mobile: str | None  #: mobile number, written as phone is
     mobile_uri: str | None  #: "tel:+46704843254"
     email: str | None  #: e-mail address
     email_uri: str | None  #: "mailto:…"
@@ -136,7 +140,9 @@ class ReleaseContext:
     dateline: str | None
     published: MomentContext  #: publication time
     embargo: MomentContext | None  #: embargo, if any
-    embargo_line: str | None  #: "EMBARGOED UNTIL …" in the release language, if embargoed
+    #: "EMBARGOED UNTIL …" in the release language, if embargoed; None in a copy published
+    #: at or after the embargo (presser publish), which has no embargo left to state
+    embargo_line: str | None
     version: int  #: 1, then one more for each correction
     #: corrections since first publication, oldest first; empty for most releases
     corrections: tuple[CorrectionContext, ...]
@@ -159,16 +165,28 @@ class ReleaseContext:
 DEFAULT_BRAND_COLOUR = "#333333"
 
 
-def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> ReleaseContext:
+def build_context(
+    loaded: LoadedRelease,
+    *,
+    out_dir: Path | None = None,
+    wire: str | None = None,
+    published_at: datetime | None = None,
+) -> ReleaseContext:
     """Build the render context of a validated release.
 
     ``out_dir`` is where the outputs go; image addresses are made relative to it.
+    ``wire`` is the wire style the text copy is rendered in (None: the release's,
+    else its organisation's); ``published_at`` is when a copy is published
+    (None: a copy for recipients, which states the embargo).
     """
     release = loaded.release
     org = loaded.organisation.profile
     language = loaded.language
     labels = text_style.labels_for(language)
     country = org.country
+    abroad = (wire or release.wire or org.wire) == "us" or _foreign_language(
+        language, org.language, country
+    )
 
     def moment(value: datetime) -> MomentContext:
         return MomentContext(
@@ -181,7 +199,7 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
                 date_locale=org.date_locale,
             ),
             date=text_style.format_date(value, timezone=org.timezone, locale=language),
-            us_date=text_style.us_dateline_date(value, timezone=org.timezone),
+            us_date=_dateline_date(value, org.timezone, language),
         )
 
     quotes = [(q.id, _quote(q, language, org.quote_style)) for q in release.quotes]
@@ -225,7 +243,7 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         dateline=release.dateline or org.city,
         published=published,
         embargo=embargo,
-        embargo_line=labels.embargo.format(datetime=embargo.display) if embargo else None,
+        embargo_line=_embargo_line(release.embargo, published_at, embargo, labels),
         version=release.version,
         corrections=corrections,
         lead_html=lead_html,
@@ -233,8 +251,8 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         lead_links=lead_links,
         body=body,
         links=tuple(LinkContext(link.text, link.url) for link in release.links),
-        contacts=tuple(_contact(c, country, labels) for c in release.contacts),
-        press_contacts=tuple(_contact(c, country, labels) for c in press),
+        contacts=tuple(_contact(c, country, labels, abroad) for c in release.contacts),
+        press_contacts=tuple(_contact(c, country, labels, abroad) for c in press),
         boilerplate=_boilerplate(loaded),
         about_heading=labels.about.format(organisation=org.name),
         tags=release.tags,
@@ -251,6 +269,39 @@ def build_context(loaded: LoadedRelease, *, out_dir: Path | None = None) -> Rele
         ),
         generator=f"presser {presser.__version__}",
     )
+
+
+def _embargo_line(
+    lifts: datetime | None,
+    published_at: datetime | None,
+    embargo: MomentContext | None,
+    labels: Labels,
+) -> str | None:
+    if lifts is None or embargo is None:
+        return None
+    if published_at is not None and published_at >= lifts:
+        return None  # the embargo is over for whoever reads the published copy
+    return labels.embargo.format(datetime=embargo.display)
+
+
+def _dateline_date(value: datetime, timezone: str, language: str) -> str:
+    """The date of a US wire dateline, in the words of the release's language."""
+    if text_style.primary_subtag(language) == "en":
+        return text_style.us_dateline_date(value, timezone=timezone)
+    # A Swedish text gets a Swedish date ("28 januari 2010"), not an English one inside it.
+    return text_style.format_date(value, timezone=timezone, locale=language)
+
+
+def _foreign_language(language: str, own: str, country: str | None) -> bool:
+    """Whether a release is written for readers outside the organisation's country.
+
+    So it is when its language is not the organisation's, or is that language
+    as written in another country (sv-FI from a Swedish organisation).
+    """
+    if text_style.primary_subtag(language) != text_style.primary_subtag(own):
+        return True
+    territory = text_style.babel_locale(language).territory
+    return bool(territory and country and territory != country.upper())
 
 
 def _correction(
@@ -334,28 +385,44 @@ def _body(
     return tuple(blocks)
 
 
+def _parsed(number: str, country: str | None) -> phonenumbers.PhoneNumber:
+    return phonenumbers.parse(number, None if number.startswith("+") else country)
+
+
 def _tel_uri(number: str | None, country: str | None) -> str | None:
     if number is None:
         return None
-    parsed = phonenumbers.parse(number, None if number.startswith("+") else country)
-    return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(_parsed(number, country), phonenumbers.PhoneNumberFormat.E164)
+    return "tel:" + e164
 
 
-def _contact(contact: Contact, country: str | None, labels: Labels) -> ContactContext:
+def _shown_number(number: str | None, country: str | None, abroad: bool) -> str | None:
+    """The number as written, or for readers abroad with the country code (+46 36 10 50 00)."""
+    if number is None or not abroad:
+        return number
+    international = phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(_parsed(number, country), international)
+
+
+def _contact(
+    contact: Contact, country: str | None, labels: Labels, abroad: bool = False
+) -> ContactContext:
+    phone = _shown_number(contact.phone, country, abroad)
+    mobile = _shown_number(contact.mobile, country, abroad)
     parts = [p for p in (contact.name, contact.role, contact.organisation) if p]
-    if contact.mobile:
-        parts.append(f"{labels.mobile} {contact.mobile}")
-    if contact.phone:
-        parts.append(f"{labels.phone} {contact.phone}")
+    if mobile:
+        parts.append(f"{labels.mobile} {mobile}")
+    if phone:
+        parts.append(f"{labels.phone} {phone}")
     if contact.email:
         parts.append(f"{labels.email} {contact.email}")
     return ContactContext(
         name=contact.name,
         role=contact.role,
         organisation=contact.organisation,
-        phone=contact.phone,
+        phone=phone,
         phone_uri=_tel_uri(contact.phone, country),
-        mobile=contact.mobile,
+        mobile=mobile,
         mobile_uri=_tel_uri(contact.mobile, country),
         email=contact.email,
         email_uri=f"mailto:{contact.email}" if contact.email else None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from .workspace import Workspace
 from .writing import write_atomic
 
 if TYPE_CHECKING:
+    from .digest import ReadLog
     from .printer import PdfPrinter
 
 FORMATS = ("html", "pdf", "txt")
@@ -31,6 +33,9 @@ class RenderOptions:
     wire: str | None = None  #: nordic | us; None: the organisation's default
     width: int | None = None  #: wrap width of the text copy; None: the wire's default
     ascii_only: bool = False  #: transliterate the text copy to ASCII
+    #: when the copy is published (presser publish): an embargo lifted by then is not
+    #: printed. None (render, build): the copy embargoed recipients get, embargo line and all
+    published_at: datetime | None = None
 
 
 def render_release(
@@ -89,7 +94,8 @@ def _render_outputs(
 ) -> dict[str, bytes]:
     from .context import build_context
 
-    context = build_context(loaded, out_dir=out_dir)
+    wire = options.wire or loaded.release.wire or loaded.organisation.profile.wire
+    context = build_context(loaded, out_dir=out_dir, wire=wire, published_at=options.published_at)
     rendered: dict[str, bytes] = {}
     if "html" in options.formats or "pdf" in options.formats:
         from .templating import environment
@@ -112,13 +118,36 @@ def _render_outputs(
 
             rendered[fmt] = render_text(
                 context,
-                wire=options.wire or loaded.release.wire or loaded.organisation.profile.wire,
+                wire=wire,
                 width=options.width,
                 ascii_only=options.ascii_only,
             )
         else:  # pragma: no cover - the CLI offers only FORMATS
             raise ValueError(f"unknown format {fmt}")
     return rendered
+
+
+def template_reads(loaded: LoadedRelease) -> ReadLog:
+    """What the page and the PDF of ``loaded`` read from the template folders.
+
+    The template work of both (the PDF's without WeasyPrint), recorded: every
+    template, stylesheet and stylesheet asset, each lookup that found nothing.
+    The approval hash covers exactly this (see :mod:`presser.manifest`).
+    """
+    from .context import build_context
+    from .digest import recording
+    from .renderers.html import render_html
+    from .renderers.pdf import pdf_job
+    from .templating import environment
+
+    workspace = loaded.workspace
+    out_dir = workspace.root / "build"  # addresses only; nothing is written
+    with recording() as log:
+        context = build_context(loaded, out_dir=out_dir)
+        env = environment(workspace.template_search_path(loaded.organisation.slug))
+        render_html(context, env)
+        pdf_job(context, env, project_root=workspace.root, base_dir=out_dir)
+    return log
 
 
 def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]:

@@ -426,8 +426,54 @@ def test_an_embargoed_release_renders_for_recipients_with_the_embargo_line(
     assert header.lstrip().startswith(f'<p class="embargo" role="note"><strong>{line}')
     assert header.index(line) < header.index("<h1>")
     text = (tmp_path / "embargoed" / "r.txt").read_text("utf-8")
-    assert line in text.split("\n\n", 3)[2]  # right under the headline block
+    assert text.startswith(line)  # the wire copy's first line, above the masthead
     assert line in pdf_text(tmp_path / "embargoed" / "r.pdf")
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("sv", "Embargo: får publiceras tidigast"),
+        ("en", "EMBARGOED UNTIL"),
+    ],
+)
+def test_a_version_published_after_its_embargo_carries_no_embargo_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, language: str, line: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    lifted = RELEASE.replace(
+        "published: 2010-03-02T10:00:00+01:00",
+        "published: 2010-03-02T10:00:00+01:00\nembargo: 2010-03-02T06:00:00+01:00",
+    ).replace("language: sv", f"language: {language}")
+    newsroom = make_newsroom(tmp_path, releases={"r.yaml": lifted})
+    # What embargoed recipients got before the time: the embargo line in every output.
+    approve_it()
+    assert run("render", "releases/r.yaml", "--out", "copies").exit_code == 0
+    for name in ("r.html", "r.txt"):
+        assert line in (tmp_path / "copies" / name).read_text("utf-8"), name
+    published(newsroom)
+    v1 = newsroom.version(1)
+    for name in ("r.html", "r.txt"):
+        assert line not in (v1 / name).read_text("utf-8"), name
+    assert 'class="embargo"' not in (v1 / "r.html").read_text("utf-8")
+    assert line not in pdf_text(v1 / "r.pdf")
+    assert "Kommunen bygger en ny simhall" in pdf_text(v1 / "r.pdf")
+    assert verify_manifest(v1) == []
+
+
+def test_the_embargo_line_goes_when_the_embargo_lifts(newsroom: Newsroom) -> None:
+    from dataclasses import replace
+
+    from presser.context import build_context
+
+    loaded = load_release(newsroom.release(), find_workspace(newsroom.root))
+    lifts = datetime.fromisoformat("2010-03-02T06:00:00+01:00")
+    loaded = replace(loaded, release=loaded.release.model_copy(update={"embargo": lifts}))
+    just_before = datetime.fromisoformat("2010-03-02T05:59:59+01:00")
+    assert build_context(loaded).embargo_line is not None  # render: for recipients
+    assert build_context(loaded, published_at=just_before).embargo_line is not None
+    assert build_context(loaded, published_at=lifts).embargo_line is None
+    assert build_context(loaded, published_at=lifts).embargo is not None  # still a fact
 
 
 # --------------------------------------------------------------------------- recovery and hashes

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from presser.context import ReleaseContext, build_context
+from presser.markdown import TextLink
 from presser.renderers.text import WIRE_STYLES, render_text
 from presser.validation import load_release
 from presser.workspace import find_workspace
@@ -280,11 +284,11 @@ def test_us_wire_width(english_release: Path) -> None:
     for line in output.splitlines():
         if not _URL.search(line):
             assert len(line) <= 72, line
-    # URLs are never split, nor the line that carries one wrapped.
+    # URLs are never split; a link line too long for the width wraps before its address.
     assert "  renovated warehouse: https://subversion.example.com/hq\n" in output
-    assert "Photos of the new headquarters: https://subversion.example.com/press/hq-photos\n" in (
-        output
-    )
+    assert (
+        "\nPhotos of the new headquarters:\n  https://subversion.example.com/press/hq-photos\n"
+    ) in output
     narrow = _render(english_release, wire="us", width=30)
     assert all(len(line) <= 30 for line in narrow.splitlines() if not _URL.search(line))
     assert "hyrum@subversion.example.com" in narrow.splitlines()
@@ -411,5 +415,150 @@ def test_markdown_structures_without_lead(tmp_path: Path) -> None:
     assert "\nSlutrubrik\n\nFör mer information\nAnna Berg, " in nordic
 
     us = _render(path, wire="us", width=0)
-    # No lead: the dateline opens the first paragraph of the body.
-    assert "\n\nJanuary 28, 2010 /Exempelkommunen/ -- Första stycket, skriv" in us
+    # No lead: the dateline opens the first paragraph of the body, dated in Swedish.
+    assert "\n\n28 januari 2010 /Exempelkommunen/ -- Första stycket, skriv" in us
+
+
+def test_nordic_puts_the_embargo_line_first(tmp_path: Path) -> None:
+    org = tmp_path / "templates" / "exempel"
+    org.mkdir(parents=True)
+    (org / "organisation.yaml").write_text(SWEDISH_ORGANISATION, encoding="utf-8")
+    (tmp_path / "releases").mkdir()
+    path = tmp_path / "releases" / "x.yaml"
+    path.write_text(
+        SWEDISH_RELEASE.replace(
+            "published: 2010-01-28T09:52:00+01:00\n",
+            "published: 2010-01-28T09:52:00+01:00\nembargo: 2010-01-28T06:00:00+01:00\n",
+        ),
+        encoding="utf-8",
+    )
+    nordic = _render(path)
+    # The very first line, as in the us style: a desk sees it before the story.
+    assert nordic.startswith(
+        "Embargo: får publiceras tidigast 28 januari 2010 06:00 CET\n\n"
+        "Exempelkommunen\nKommunikationsavdelningen\n\nRubrik\n\n"
+    )
+    assert nordic.count("Embargo:") == 1
+
+
+# --------------------------------------------------------------------------- wrapping links
+
+ENGLISH_SEED = REPO / "releases" / "2010-02-08-jonkoping-addiction-care-conference.yaml"
+_LONE_URL = re.compile(r"https?://\S+")
+
+
+def _too_long(text: str, width: int) -> list[str]:
+    """The lines longer than ``width``, a URL standing alone on its line excepted."""
+    return [
+        line
+        for line in text.splitlines()
+        if len(line) > width and not _LONE_URL.fullmatch(line.strip())
+    ]
+
+
+def test_a_link_list_entry_wraps_at_the_width() -> None:
+    from presser.pipeline import RenderOptions, render_outputs
+
+    loaded = load_release(ENGLISH_SEED, find_workspace(ENGLISH_SEED))
+    options = RenderOptions(formats=("txt",), wire="us", width=72, ascii_only=True)
+    output = render_outputs(loaded, REPO / "build", options)["txt"].decode("utf-8")
+    assert _too_long(output, 72) == []
+    assert (
+        "\nKnowledge to Practice, the national programme:\n"
+        "  https://www.skl.se/kunskaptillpraktik\n"
+    ) in output
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzåäö", min_size=1, max_size=12)
+_LINK_TEXT = st.lists(_WORD, min_size=1, max_size=14).map(" ".join)
+_URL_TEXT = st.builds(
+    lambda host, path: f"https://{host}.example.org/{path}",
+    st.text(alphabet="abcdefghij", min_size=1, max_size=12),
+    st.text(alphabet="abcdefghij-/_", min_size=0, max_size=90),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    links=st.lists(st.tuples(_LINK_TEXT, _URL_TEXT), min_size=1, max_size=3),
+    width=st.integers(min_value=30, max_value=100),
+    wire=st.sampled_from(WIRE_STYLES),
+    ascii_only=st.booleans(),
+)
+def test_no_line_is_longer_than_the_width_unless_it_is_a_lone_url(
+    links: list[tuple[str, str]], width: int, wire: str, ascii_only: bool
+) -> None:
+    from dataclasses import replace
+
+    from presser.context import LinkContext
+
+    context = _seed_context()
+    lead_links = tuple(TextLink(text, url) for text, url in links)
+    context = replace(
+        context,
+        links=tuple(LinkContext(text, url) for text, url in links),
+        lead_links=lead_links,
+    )
+    output = render_text(context, wire=wire, width=width, ascii_only=ascii_only).decode("utf-8")
+    assert _too_long(output, width) == []
+    for _, url in links:
+        assert url in output.split()  # never broken, never glued to a word
+
+
+@functools.cache
+def _seed_context() -> ReleaseContext:
+    return _context(ENGLISH_SEED)
+
+
+# --------------------------------------------------------------------------- readers abroad
+
+
+def test_a_swedish_release_in_the_us_style_is_dated_in_swedish() -> None:
+    from presser.pipeline import RenderOptions, render_outputs
+
+    path = REPO / "releases" / "2010-01-22-skl-30-miljoner.yaml"
+    loaded = load_release(path, find_workspace(path))
+    options = RenderOptions(formats=("txt",), wire="us", width=0)
+    output = render_outputs(loaded, REPO / "build", options)["txt"].decode("utf-8")
+    assert output.startswith("FÖR OMEDELBAR PUBLICERING\n\n")
+    assert "\nSTOCKHOLM, 22 januari 2010 /Sveriges Kommuner och Landsting/ -- Alla län" in output
+    assert "January" not in output
+    # An English release keeps the AP form.
+    assert "JÖNKÖPING, Sweden, February 8, 2010 /" in _render(ENGLISH_SEED, wire="us")
+
+
+def test_readers_abroad_get_international_numbers() -> None:
+    from presser.pipeline import RenderOptions, render_outputs
+
+    english = load_release(ENGLISH_SEED, find_workspace(ENGLISH_SEED))
+    outputs = render_outputs(english, REPO / "build", RenderOptions(formats=("txt", "html")))
+    for fmt, data in outputs.items():
+        text = data.decode("utf-8")
+        assert "+46 36 10 50 00" in text, fmt  # Karin Lindqvist, 036-10 50 00 as written
+        assert "+46 70 536 28 09" in text, fmt  # the organisation's press contact
+        assert "036-10 50 00" not in text, fmt
+    # The us style is for readers abroad, whatever the language.
+    path = REPO / "releases" / "2010-01-22-skl-30-miljoner.yaml"
+    skl = load_release(path, find_workspace(path))
+    us = render_outputs(skl, REPO / "build", RenderOptions(formats=("txt",), wire="us"))
+    assert "Mobil +46 70 484 32 54\n" in us["txt"].decode("utf-8")
+    nordic = render_outputs(skl, REPO / "build", RenderOptions(formats=("txt",)))
+    assert "mobil 070-484 32 54," in nordic["txt"].decode("utf-8")
+
+
+def test_a_language_of_another_country_counts_as_abroad(tmp_path: Path) -> None:
+    org = tmp_path / "templates" / "exempel"
+    org.mkdir(parents=True)
+    (org / "organisation.yaml").write_text(SWEDISH_ORGANISATION, encoding="utf-8")
+    (tmp_path / "releases").mkdir()
+    contact = "  - name: Anna Berg\n    phone: 036-10 50 00\n"
+    for tag, shown in [
+        ("sv", "tel. 036-10 50 00"),
+        ("sv-SE", "tel. 036-10 50 00"),
+        ("sv-FI", "tel. +46 36 10 50 00"),
+        ("en", "tel. +46 36 10 50 00"),
+    ]:
+        path = tmp_path / "releases" / "x.yaml"
+        source = SWEDISH_RELEASE.replace("  - name: Anna Berg\n", contact)
+        path.write_text(f"language: {tag}\n" + source, encoding="utf-8")
+        assert shown in _render(path), tag

@@ -3,7 +3,10 @@
 Two styles, :data:`WIRE_STYLES`:
 
 ``nordic``
-    The seeds' layout, line for line::
+    The seeds' layout, line for line, under the embargo line when there is one
+    (the wires read the first line first)::
+
+        (embargo line)
 
         Regionförbundet Jönköpings län
         (department)
@@ -12,7 +15,6 @@ Two styles, :data:`WIRE_STYLES`:
         (subheadline)
 
         Pressmeddelande   •   Jan 28, 2010 09:52 CET
-        (embargo line)
 
         (correction notices, one a line)
 
@@ -43,7 +45,10 @@ Two styles, :data:`WIRE_STYLES`:
     lead opened by the dateline ``OAKLAND, Calif., January 28, 2010 /Org/ --``,
     the body, the links as ``text: url``, ``About Org`` with the boilerplate,
     the contacts one field a line, and ``###``. Wrapped at 72 columns by
-    default.
+    default. The dateline's date is in the release's language (a Swedish
+    release: ``STOCKHOLM, 22 januari 2010 /Org/ --``), as is every word
+    around it; the phone numbers are in international form (``+46 36 10 50
+    00``), as the wire's readers are abroad.
 
 Shared rules:
 
@@ -57,8 +62,10 @@ Shared rules:
 - A Markdown blockquote is indented four spaces per level; list items are
   ``• item`` (``1. item`` when numbered), two spaces deeper per nesting level.
 - Wrapping (``width`` > 0) uses :mod:`textwrap` without breaking long words
-  or at hyphens, so URLs and e-mail addresses are never split; address lines
-  are never wrapped at all.
+  or at hyphens, so URLs and e-mail addresses are never split. A link line
+  wraps like any paragraph, its continuation two spaces deeper; an address
+  longer than the width stands alone on its line, so no line is longer than
+  the width unless it is a lone address.
 - ``ascii_only`` transliterates every line through
   :func:`presser.transliterate.to_ascii` before wrapping, so the width holds
   for the ASCII text (``…`` becomes three characters).
@@ -97,7 +104,7 @@ class _Line:
     text: str
     first: str = ""
     rest: str = ""
-    wrap: bool = True  # False for address lines, which must stay whole
+    wrap: bool = True  # False for a line that must stay whole (a phone number, "###")
 
 
 @dataclass
@@ -140,13 +147,12 @@ def render_text(
 def _nordic(context: ReleaseContext) -> list[_Chunk]:
     org = context.organisation
     chunks = [
+        # First of all, as in the us style: a desk must see the embargo before the story.
+        _Chunk(_optional(context.embargo_line), kind="notice"),
         _Chunk([_Line(org.name), *_optional(context.department)], kind="masthead"),
         _Chunk([_Line(context.headline), *_optional(context.subheadline)], kind="headline"),
         _Chunk(
-            [
-                _Line(context.type_label + _TYPE_SEPARATOR + context.published.display),
-                *_optional(context.embargo_line),
-            ],
+            [_Line(context.type_label + _TYPE_SEPARATOR + context.published.display)],
             kind="dateline",
         ),
         *_corrections(context),
@@ -158,8 +164,8 @@ def _nordic(context: ReleaseContext) -> list[_Chunk]:
         chunks.append(
             _Chunk(
                 [
-                    _Line(f"{_LINK_BULLET} {link.text}"),
-                    _Line(link.url, first=_LINK_INDENT, wrap=False),
+                    _Line(f"{_LINK_BULLET} {link.text}", rest=_LINK_INDENT),
+                    _Line(link.url, first=_LINK_INDENT),
                 ],
                 kind="link",
             )
@@ -187,7 +193,7 @@ def _us(context: ReleaseContext, width: int) -> list[_Chunk]:
     if context.links:
         chunks.append(
             _Chunk(
-                [_Line(f"{link.text}: {link.url}", wrap=False) for link in context.links],
+                [_Line(f"{link.text}: {link.url}", rest=_LINK_INDENT) for link in context.links],
                 kind="links",
             )
         )
@@ -252,7 +258,7 @@ def _link_lines(links: Iterable[TextLink], indent: str = _LINK_INDENT) -> list[_
             continue
         seen.add((link.text, address))
         line = f"{link.text}: {address}" if link.text else address
-        lines.append(_Line(line, first=indent, wrap=False))
+        lines.append(_Line(line, first=indent, rest=indent + _LINK_INDENT))
     return lines
 
 
