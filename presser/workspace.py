@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -36,7 +37,9 @@ from .problems import problems_from_validation
 
 DEFAULT_FOLDER = "_default"
 ORGANISATION_FILE = "organisation.yaml"
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Used with fullmatch: "$" would also match before a final newline and let a
+# folder named "acme\n" pass for an organisation.
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def packaged_default_templates() -> Path:
@@ -76,6 +79,11 @@ class Workspace:
     def releases_dir(self) -> Path:
         return self.root / "releases"
 
+    @property
+    def published_dir(self) -> Path:
+        """Where ``presser publish`` keeps the frozen version folders."""
+        return self.root / "published"
+
     @cached_property
     def resolved_root(self) -> Path:
         return self.root.resolve()
@@ -113,7 +121,7 @@ class Workspace:
             entry.name
             for entry in self.templates_dir.iterdir()
             if entry.name != DEFAULT_FOLDER
-            and _SLUG.match(entry.name)
+            and _SLUG.fullmatch(entry.name)
             and (entry / ORGANISATION_FILE).is_file()
         )
 
@@ -145,6 +153,52 @@ class Workspace:
     def contains(self, path: Path) -> bool:
         """Whether ``path``, with every link followed, stays inside the workspace."""
         return path.resolve().is_relative_to(self.resolved_root)
+
+    def check_inside(self, path: Path) -> Problem | None:
+        """The problem with reading ``path`` when, links followed, it leads out of the workspace.
+
+        None when it may be read: it stays inside the workspace, or inside the
+        default look that ships with presser (installed elsewhere, and part of
+        presser, not of anything a workspace brings in). Ask before opening the
+        file: a link in releases/ or templates/ must not make presser read a
+        file from elsewhere, not even to hash it.
+        """
+        resolved = path.resolve()
+        if resolved.is_relative_to(self.resolved_root):
+            return None
+        if resolved.is_relative_to(packaged_default_templates().resolve()):
+            return None
+        kind = "folder" if resolved.is_dir() else "file"
+        # Shown where the link is, not where it leads.
+        parent = self.display(path.parent)
+        shown = path.name if parent == "." else f"{parent}/{path.name}"  # escaped by Problem
+        return Problem(
+            shown,
+            1,
+            1,
+            "(file)",
+            f"a link to a {kind} outside the workspace; presser reads nothing outside",
+        )
+
+    def release_files(self, paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+        """The release files to read under ``paths``, and a problem for each refused unread.
+
+        Folders are searched (sorted) for *.yaml and *.yml, as
+        :func:`presser.validation.release_files` lists them; a file among them
+        (or named) that is a link leading out of the workspace is refused before
+        it is opened, like a linked presser.yaml or template folder.
+        """
+        from .validation import release_files  # validation imports this module
+
+        found: list[Path] = []
+        refused: list[Problem] = []
+        for path in release_files(paths):
+            problem = self.check_inside(path)
+            if problem is None:
+                found.append(path)
+            else:
+                refused.append(problem)
+        return found, refused
 
     def organisation(self, slug: str) -> LoadedOrganisation:
         """Load and validate ``templates/<slug>/organisation.yaml`` (cached per workspace).
