@@ -23,27 +23,23 @@ from pathlib import Path
 
 import presser
 
-from .digest import ReadLog, sha256_hex
 from .errors import PresserError, ProblemsFound
 from .loading import load_file
 from .manifest import (
     MANIFEST,
     MANIFEST_FORMAT,
     ManifestProblem,
-    changed_inputs,
     content_hash,
     field_hashes,
     image_hashes,
-    inputs_record,
     published_versions,
     read_manifest,
-    reads_from_record,
     release_hash,
+    sha256,
     template_hash,
     version_folder,
 )
 from .model import HistoryEntry
-from .pipeline import template_reads
 from .validation import LoadedRelease, release_files
 from .workflow import (
     OpenRelease,
@@ -105,29 +101,14 @@ def _check_approval(opened: OpenRelease, current_hash: str) -> HistoryEntry:
             f"(presser submit {opened.display}, then presser approve)",
         )
     if approval.content_hash != current_hash:
-        loaded = opened.loaded
-        what = "the release, an image or the organisation's templates are"
-        if approval.inputs and approval.content_hash:
-            changed = changed_inputs(loaded, reads_from_record(approval.inputs))
-            if changed:
-                what = f"{', '.join(changed)} {'is' if len(changed) == 1 else 'are'}"
-            elif release_hash(loaded) != _approved_release_hash(loaded, approval):
-                what = "the release or one of its images is"
         raise Refused(
             opened.display,
             "publish",
-            f"it changed after {approval.by} approved it ({approval.at.isoformat()}): "
-            f"{what} not what was approved; "
+            f"it changed after {approval.by} approved it ({approval.at.isoformat()}): the "
+            "release, an image or the organisation's templates are not what was approved; "
             f"submit it again for review (presser submit {opened.display})",
         )
     return approval
-
-
-def _approved_release_hash(loaded: LoadedRelease, approval: HistoryEntry) -> str | None:
-    # The approval records the whole content hash; with the templates unchanged, the
-    # release's part is what differs exactly when the whole differs.
-    reads = reads_from_record(approval.inputs or {})
-    return release_hash(loaded) if content_hash(loaded, reads) == approval.content_hash else None
 
 
 def is_scheduled(loaded: LoadedRelease) -> bool:
@@ -159,8 +140,7 @@ def publish(
         loaded = opened.loaded
         release = loaded.release
         at = moment(opened.timezone, now)
-        reads = template_reads(loaded)
-        current = content_hash(loaded, reads)
+        current = content_hash(loaded)
         approval = _check_approval(opened, current)
         due = release_time(loaded)
         if at < due:
@@ -181,7 +161,7 @@ def publish(
             )
             return Published(step, None, when=due)
         existed = version_folder(workspace, loaded.stem, release.version).exists()
-        folder, files = _write_version(loaded, current, reads, approval, by=by, at=at)
+        folder, files = _write_version(loaded, current, approval, by=by, at=at)
         try:
             step = record(
                 opened,
@@ -237,15 +217,8 @@ def _staged_release(loaded: LoadedRelease, staging: Path) -> LoadedRelease:
 
 
 def _write_version(
-    loaded: LoadedRelease,
-    current: str,
-    reads: ReadLog,
-    approval: HistoryEntry,
-    *,
-    by: str,
-    at: datetime,
+    loaded: LoadedRelease, current: str, approval: HistoryEntry, *, by: str, at: datetime
 ) -> tuple[Path, tuple[str, ...]]:
-    from .digest import TemplateFiles, recording
     from .pipeline import RenderOptions, render_outputs
 
     workspace = loaded.workspace
@@ -268,18 +241,7 @@ def _write_version(
     try:
         staged = _staged_release(loaded, staging)
         # Published at or after its embargo: the frozen copy carries no embargo line.
-        with recording() as rendered:
-            outputs = render_outputs(staged, staging, RenderOptions(published_at=at))
-        # What the render read must be what was checked against the approval a moment ago.
-        search_path = workspace.template_search_path(loaded.organisation.slug)
-        moved = [k for k, r in rendered.reads.items() if reads.reads.get(k, r) != r]
-        moved += TemplateFiles(search_path).changed(reads)
-        if moved:
-            raise Refused(
-                workspace.display(loaded.path),
-                "publish",
-                f"{', '.join(sorted(set(moved)))} changed while publishing; run publish again",
-            )
+        outputs = render_outputs(staged, staging, RenderOptions(published_at=at))
         for fmt, data in outputs.items():
             write_atomic(staging / f"{loaded.stem}.{fmt}", data)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
@@ -294,15 +256,14 @@ def _write_version(
             "approved_at": approval.at.isoformat(),
             "content_hash": current,
             "release_hash": release_hash(loaded),
-            "template_hash": template_hash(loaded, reads),
-            "inputs": inputs_record(reads),
+            "template_hash": template_hash(loaded),
             "presser_version": presser.__version__,
             "fields": field_hashes(loaded),
             "images": image_hashes(loaded),
             "files": [
                 {
                     "path": name,
-                    "sha256": sha256_hex((staging / name).read_bytes()),
+                    "sha256": sha256((staging / name).read_bytes()),
                     "size": (staging / name).stat().st_size,
                 }
                 for name in files
