@@ -11,15 +11,21 @@ publish checks):
 - the bytes of every image file it names;
 - what the organisation contributes to the outputs: ``organisation.yaml``'s
   values except ``workflow:`` and ``lint:`` (name, boilerplate, press
-  contacts, date format, colour…) and every file of the templates used
-  (``templates/<org>/``, ``templates/_default/`` and the packaged default look).
+  contacts, date format, colour…), and exactly the files that rendering the
+  page and the PDF reads from the template folders (every template, included
+  or extended ones too, hidden names too; every stylesheet and every file a
+  stylesheet reaches; every lookup that found nothing, so that a file added
+  later to shadow a default counts), recorded while the render reads them
+  (:mod:`presser.digest`).
 
 So an approval covers the outputs the approver could see; a change to the
-release, an image, or the organisation's look afterwards needs a new approval.
-The frozen check of a published release (``presser validate``) compares only
-the release's own part (words and images), field by field, so that changing
-an organisation's stylesheet does not turn every release it ever published
-into an error; ``v<N>/`` keeps the outputs as they were.
+release, an image, or anything the render reads afterwards needs a new
+approval. The approval's history entry lists those files (``inputs``), so
+publish and status can name the one that changed. The frozen check of a
+published release (``presser validate``) compares only the release's own part
+(words and images), field by field, so that changing an organisation's
+stylesheet does not turn every release it ever published into an error;
+``v<N>/`` keeps the outputs as they were.
 
 ``published/<stem>/v<N>/manifest.json`` records every file's SHA-256 and the
 hashes above; :mod:`presser.publishing` writes it, and the frozen check and
@@ -28,15 +34,14 @@ hashes above; :mod:`presser.publishing` writes it, and the frozen check and
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .digest import Read, ReadLog, TemplateFiles, sha256_hex, sha256_tag, value_digest
 from .errors import PresserError, Problem
-from .workspace import ORGANISATION_FILE, Workspace
+from .workspace import Workspace
 
 if TYPE_CHECKING:
     from .validation import LoadedRelease
@@ -54,19 +59,10 @@ _VERSION_FOLDER = re.compile(r"^v([1-9][0-9]*)$")
 # --------------------------------------------------------------------------- hashing
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _digest(value: Any) -> str:
-    canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + sha256(canonical.encode("utf-8"))
-
-
 def field_hashes(loaded: LoadedRelease) -> dict[str, str]:
     """A hash per content field of the release (its parsed value, not its layout)."""
     data = loaded.document.data
-    return {key: _digest(value) for key, value in data.items() if key not in WORKFLOW_FIELDS}
+    return {key: value_digest(value) for key, value in data.items() if key not in WORKFLOW_FIELDS}
 
 
 def image_hashes(loaded: LoadedRelease) -> dict[str, str]:
@@ -74,7 +70,7 @@ def image_hashes(loaded: LoadedRelease) -> dict[str, str]:
     hashes: dict[str, str] = {}
     for image in loaded.release.images:
         try:
-            hashes[image.path] = "sha256:" + sha256(loaded.image_file(image.path).read_bytes())
+            hashes[image.path] = sha256_tag(loaded.image_file(image.path).read_bytes())
         except OSError:
             hashes[image.path] = "missing"
     return hashes
@@ -82,31 +78,86 @@ def image_hashes(loaded: LoadedRelease) -> dict[str, str]:
 
 def release_hash(loaded: LoadedRelease) -> str:
     """The release's own content: its fields and its image files."""
-    return _digest({"fields": field_hashes(loaded), "images": image_hashes(loaded)})
+    return value_digest({"fields": field_hashes(loaded), "images": image_hashes(loaded)})
 
 
-def _template_files(loaded: LoadedRelease) -> Iterator[tuple[str, Path]]:
-    workspace = loaded.workspace
-    for layer, folder in enumerate(workspace.template_search_path(loaded.organisation.slug)):
-        for file in sorted(folder.rglob("*")):
-            relative = file.relative_to(folder)
-            hidden = any(part.startswith((".", "__")) for part in relative.parts)
-            profile = layer == 0 and file.name == ORGANISATION_FILE  # hashed as values
-            if file.is_file() and not hidden and not profile:
-                yield f"{layer}/{relative.as_posix()}", file
-
-
-def template_hash(loaded: LoadedRelease) -> str:
-    """The organisation's part: its profile's values and the template files that render it."""
+def organisation_hash(loaded: LoadedRelease) -> str:
+    """The organisation profile's values that shape the outputs."""
     profile = loaded.organisation.document.data
-    values = {k: v for k, v in profile.items() if k not in ORGANISATION_SETTINGS}
-    files = {name: sha256(file.read_bytes()) for name, file in _template_files(loaded)}
-    return _digest({"organisation": values, "files": files})
+    return value_digest({k: v for k, v in profile.items() if k not in ORGANISATION_SETTINGS})
 
 
-def content_hash(loaded: LoadedRelease) -> str:
-    """What an approval covers: the release's content and the organisation's look."""
-    return _digest({"release": release_hash(loaded), "templates": template_hash(loaded)})
+def template_hash(loaded: LoadedRelease, reads: ReadLog) -> str:
+    """The organisation's part: its profile's values and the files the render read."""
+    return value_digest({"organisation": organisation_hash(loaded), "reads": reads.as_json()})
+
+
+def content_hash(loaded: LoadedRelease, reads: ReadLog | None = None) -> str:
+    """What an approval covers: the release's content and what its render reads.
+
+    ``reads`` is :func:`presser.pipeline.template_reads` of the release; without
+    it that template work is done here (Jinja, no WeasyPrint).
+    """
+    if reads is None:
+        from .pipeline import template_reads
+
+        reads = template_reads(loaded)
+    return value_digest(
+        {"release": release_hash(loaded), "templates": template_hash(loaded, reads)}
+    )
+
+
+def inputs_record(reads: ReadLog) -> dict[str, str]:
+    """The read log as an approval's history records it: ``sha256:<hex> <place>`` per lookup."""
+    return {
+        key: "missing" if read.where is None else f"sha256:{read.sha256} {read.where}"
+        for key, read in sorted(reads.reads.items())
+    }
+
+
+def reads_from_record(record: dict[str, str]) -> ReadLog:
+    """The read log back from :func:`inputs_record`."""
+    log = ReadLog()
+    for key, text in record.items():
+        sha, _, where = text.partition(" ")
+        if text == "missing" or not where:
+            log.record_read(key, Read(None, None))
+        else:
+            log.record_read(key, Read(where, sha.removeprefix("sha256:")))
+    return log
+
+
+def changed_inputs(loaded: LoadedRelease, reads: ReadLog) -> list[str]:
+    """Which of the files in ``reads`` read otherwise now, as paths a person recognises."""
+    workspace = loaded.workspace
+    files = TemplateFiles(workspace.template_search_path(loaded.organisation.slug))
+    shown = []
+    for key in files.changed(reads):
+        name = TemplateFiles.name_of(key)
+        before, now = reads.reads[key], files.reread(key)
+        place = now.where or before.where
+        path = files.path_of(place) if place and place != "outside" else None
+        what = workspace.display(path) if path is not None else name
+        if before.where is None:
+            shown.append(f"{what} (added)")
+        elif now.where is None:
+            shown.append(f"{what} (removed)")
+        else:
+            shown.append(what)
+    return shown
+
+
+def approval_holds(loaded: LoadedRelease, content: str | None, inputs: dict[str, str]) -> bool:
+    """Whether an approval (its content hash and inputs) still covers the release as it is.
+
+    Checks the recorded files again rather than rendering: no template engine
+    is imported (``presser status`` uses it).
+    """
+    if content is None or not inputs:
+        return False
+    reads = reads_from_record(inputs)
+    files = TemplateFiles(loaded.workspace.template_search_path(loaded.organisation.slug))
+    return not files.changed(reads) and content_hash(loaded, reads) == content
 
 
 # --------------------------------------------------------------------------- manifests
@@ -156,7 +207,7 @@ def verify_manifest(folder: Path) -> list[str]:
             mismatches.append(f"{name} is not a file of this folder")
         elif not file.is_file():
             mismatches.append(f"{name} is missing")
-        elif sha256(file.read_bytes()) != entry.get("sha256"):
+        elif sha256_hex(file.read_bytes()) != entry.get("sha256"):
             mismatches.append(f"{name} differs from its SHA-256 in the manifest")
     for file in sorted(folder.rglob("*")):
         name = file.relative_to(folder).as_posix()

@@ -62,8 +62,21 @@ Text = Annotated[str, AfterValidator(_text)]
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
+# Whatever ends a line (str.splitlines' list): in a one-line field a line break would
+# start a line of its own in the wire copy and in terminal output. A YAML block
+# scalar's final line break is not one of them: _text drops it with the other
+# surrounding white space, so "headline: |" over one line still reads as one line.
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _line(value: str) -> str:
     text = _text(value)
+    line_break = _LINE_BREAK.search(text)
+    if line_break:
+        raise ValueError(
+            f"must be one line, but has a line break after character {line_break.start()}; "
+            "join the lines (a YAML block written with | keeps its line breaks)"
+        )
     match = _INVISIBLE.search(text)
     if match:
         char = match.group()
@@ -371,6 +384,12 @@ class HistoryEntry(StrictModel):
         None,
         description="For approve, schedule and publish: SHA-256 of the content "
         "(see README: Editorial workflow) at that step.",
+    )
+    inputs: dict[Text, Text] | None = Field(
+        None,
+        description="For approve: each file the page and PDF read from the template "
+        "folders, by lookup, as 'sha256:<hex> <place on the search path>' or 'missing' "
+        "(what the approval covers besides the release; publish names the one that changed).",
     )
 
 

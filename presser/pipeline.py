@@ -19,6 +19,7 @@ from .workspace import Workspace
 from .writing import write_atomic
 
 if TYPE_CHECKING:
+    from .digest import ReadLog
     from .printer import PdfPrinter
 
 FORMATS = ("html", "pdf", "txt")
@@ -124,6 +125,29 @@ def _render_outputs(
         else:  # pragma: no cover - the CLI offers only FORMATS
             raise ValueError(f"unknown format {fmt}")
     return rendered
+
+
+def template_reads(loaded: LoadedRelease) -> ReadLog:
+    """What the page and the PDF of ``loaded`` read from the template folders.
+
+    The template work of both (the PDF's without WeasyPrint), recorded: every
+    template, stylesheet and stylesheet asset, each lookup that found nothing.
+    The approval hash covers exactly this (see :mod:`presser.manifest`).
+    """
+    from .context import build_context
+    from .digest import recording
+    from .renderers.html import render_html
+    from .renderers.pdf import pdf_job
+    from .templating import environment
+
+    workspace = loaded.workspace
+    out_dir = workspace.root / "build"  # addresses only; nothing is written
+    with recording() as log:
+        context = build_context(loaded, out_dir=out_dir)
+        env = environment(workspace.template_search_path(loaded.organisation.slug))
+        render_html(context, env)
+        pdf_job(context, env, project_root=workspace.root, base_dir=out_dir)
+    return log
 
 
 def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]:

@@ -11,18 +11,18 @@ folded blocks, blank lines, CRLF line endings, a byte order mark - stays byte
 for byte. The result is parsed again and compared with the intended data
 before anything is written.
 
-A release is written atomically (temporary file, fsync, rename) and only if
-the file on disk is still exactly the bytes that were read: a concurrent edit
-by someone else is never overwritten.
+A release is written by :func:`save_release`, the one way a release file is
+written (the workflow's steps and lint --fix): never while it is published and
+frozen, and by the package's one atomic writer, through a link to its file,
+keeping its mode, and only if the file on disk is still exactly the bytes that
+were read: a concurrent edit by someone else is never overwritten.
 """
 
 from __future__ import annotations
 
 import codecs
 import io
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,10 +31,24 @@ from typing import Any
 
 import yaml
 
-from .errors import PresserError, ProblemsFound
+from .errors import PresserError, ProblemsFound, safe_line
 from .limits import DEFAULT_LIMITS, Limits
 from .loading import load_bytes
-from .writing import TEMP_PREFIX
+from .manifest import MANIFEST, version_folder
+from .workspace import Workspace, find_workspace
+from .writing import ChangedOnDisk, changed_on_disk_message, write_atomic
+
+__all__ = [
+    "ChangedOnDisk",
+    "ReleaseEditError",
+    "ReleaseFile",
+    "ReleaseFrozen",
+    "changed_on_disk_message",
+    "edit_release_text",
+    "frozen_refusal",
+    "save_release",
+    "write_release",
+]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -49,8 +63,8 @@ class ReleaseEditError(PresserError):
     """The release could not be edited safely; nothing was written."""
 
 
-class ChangedOnDisk(PresserError):
-    """The file changed on disk after presser read it; nothing was written."""
+class ReleaseFrozen(ReleaseEditError):
+    """The release is published and frozen; nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -70,7 +84,9 @@ class ReleaseFile:
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise ReleaseEditError(f"{path}: cannot read the file: {exc.strerror or exc}") from None
+            raise ReleaseEditError(
+                f"{safe_line(str(path))}: cannot read the file: {exc.strerror or exc}"
+            ) from None
         bom, encoding = b"", "utf-8"
         for mark, name in _BOMS:
             if raw.startswith(mark):
@@ -79,7 +95,9 @@ class ReleaseFile:
         try:
             text = raw[len(bom) :].decode(encoding)
         except UnicodeDecodeError:
-            raise ReleaseEditError(f"{path}: not valid {encoding}; run presser validate") from None
+            raise ReleaseEditError(
+                f"{safe_line(str(path))}: not valid {encoding}; run presser validate"
+            ) from None
         first_break = text.find("\n")
         newline = "\r\n" if first_break > 0 and text[first_break - 1] == "\r" else "\n"
         return cls(path, raw, text, bom, encoding, newline, limits)
@@ -94,20 +112,28 @@ class ReleaseFile:
             return False
 
 
-def changed_on_disk_message(display: str) -> str:
-    return (
-        f"{display} was changed on disk by someone else after presser read it; "
-        "nothing was written. Look at the change, then run the command again"
-    )
-
-
 def _yaml_scalar(value: Any) -> Any:
-    """What the project's loader reads back for a value presser writes: text (or None)."""
+    """What the project's loader reads back for a value presser writes: text (or None).
+
+    A mapping or a list (a history entry's record of its inputs, say) reads
+    back as one of the same, its values as text.
+    """
+    if isinstance(value, Mapping):
+        return {str(key): _yaml_scalar(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_yaml_scalar(item) for item in value]
     if isinstance(value, datetime):
         return value.isoformat()
     if value is None:
         return None
     return str(value)
+
+
+def _read_back(value: Any) -> Any:
+    # An entry's values are scalars or (an approval's inputs) a mapping of scalars.
+    if isinstance(value, Mapping):
+        return {str(k): _yaml_scalar(v) for k, v in value.items()}
+    return _yaml_scalar(value)
 
 
 def edit_release_text(
@@ -133,40 +159,76 @@ def edit_release_text(
         entry = {k: v for k, v in (append or {})[key].items() if v is not None}
         text = _append_entry(text, key, entry, file.newline, before=keys[index + 1 :])
         current = expected.get(key)
-        expected[key] = [*(current or []), {k: _yaml_scalar(v) for k, v in entry.items()}]
+        expected[key] = [*(current or []), {k: _read_back(v) for k, v in entry.items()}]
     # pragma: no cover below: a bug in the splicing, not input
     if _data(text, file.path, file.limits) != expected:  # pragma: no cover
         raise ReleaseEditError(
-            f"{file.path}: presser could not edit this file safely; nothing was written"
+            f"{safe_line(str(file.path))}: presser could not edit this file safely; "
+            "nothing was written"
         )
     return text
 
 
 def write_release(file: ReleaseFile, text: str, display: str) -> None:
-    """Write ``text`` over the release atomically, only if the disk still holds ``file.raw``."""
-    data = file.encode(text)
-    folder = file.path.parent
+    """Write ``text`` over the release, only if the disk still holds ``file.raw``.
+
+    The workspace is the one the command line finds for the file.
+    """
+    workspace = find_workspace(file.path)
+    save_release(
+        file.path, file.encode(text), expected=file.raw, display=display, workspace=workspace
+    )
+
+
+def save_release(
+    path: Path, data: bytes, *, expected: bytes, display: str, workspace: Workspace
+) -> None:
+    """The one way a release file is written: by the workflow's steps and by lint --fix.
+
+    Refused while the release on disk is frozen and would stay so (see
+    :func:`frozen_refusal`); otherwise written by :func:`presser.writing.write_atomic`
+    through a link to its file inside the workspace, with its mode and owner,
+    and only if the file still holds ``expected`` right before the rename.
+    """
+    refusal = frozen_refusal(path, expected, data, workspace)
+    if refusal is not None:
+        raise ReleaseFrozen(f"{display}: {refusal}")
+    write_atomic(path, data, within=workspace.root, expected=expected, display=display)
+
+
+def frozen_refusal(path: Path, before: bytes, after: bytes, workspace: Workspace) -> str | None:
+    """Why ``before`` may not become ``after``: a published version with a manifest is frozen.
+
+    A release whose status is published and whose version folder holds a
+    manifest (published/<stem>/v<N>/manifest.json) is what went out; the only
+    write allowed to it is the one that leaves that state, presser correct's
+    (back to a draft of version N+1). A release published before presser kept
+    manifests (no manifest) is not frozen here, as :func:`frozen_problems` takes it.
+    """
+    was = _raw_fields(before, path, workspace.limits)
+    if was.get("status") != "published":
+        return None
+    corrections = was.get("corrections")
+    version = len(corrections) + 1 if isinstance(corrections, list) else 1
+    folder = version_folder(workspace, path.stem, version)
+    if not (folder / MANIFEST).is_file():
+        return None
+    if _raw_fields(after, path, workspace.limits).get("status") != "published":
+        return None
+    return (
+        f"it is published and frozen (its v{version} is in {workspace.display(folder)}/); "
+        f"nothing was written. To change it, start its next version: "
+        f"presser correct {workspace.display(path)} --note '…'"
+    )
+
+
+def _raw_fields(raw: bytes, path: Path, limits: Limits) -> dict[str, Any]:
+    """The top-level fields of a release's bytes, unvalidated ({} when they do not parse)."""
     try:
-        mode = file.path.stat().st_mode & 0o7777
-        handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ReleaseEditError(f"cannot write {display}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-        # Compared as late as possible: right before the rename that publishes the new bytes.
-        if not file.still_on_disk():
-            raise ChangedOnDisk(changed_on_disk_message(display))
-        os.replace(temporary, file.path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise ReleaseEditError(f"cannot write {display}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        data = load_bytes(raw, path, limits=limits).data
+    except ProblemsFound:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 # --------------------------------------------------------------------------- splicing
@@ -176,9 +238,13 @@ def _data(text: str, path: Path, limits: Limits) -> dict[str, Any]:
     try:
         data = load_bytes(text.encode("utf-8"), path, limits=limits).data
     except ProblemsFound as exc:
-        raise ReleaseEditError(f"{path}: {exc.problems[0].message}; run presser validate") from None
+        raise ReleaseEditError(
+            f"{safe_line(str(path))}: {exc.problems[0].message}; run presser validate"
+        ) from None
     if not isinstance(data, dict):
-        raise ReleaseEditError(f"{path}: a release is a mapping of fields; run presser validate")
+        raise ReleaseEditError(
+            f"{safe_line(str(path))}: a release is a mapping of fields; run presser validate"
+        )
     return data
 
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import ProblemsFound, printable
+from .errors import Problem, ProblemsFound, printable
 from .loading import load_file
-from .manifest import content_hash
+from .manifest import approval_holds
 from .publishing import is_scheduled, release_time
-from .validation import LoadedRelease, load_release, release_files
+from .validation import LoadedRelease, load_release
 from .workflow import describe_delta, last_status_change
 from .workspace import Workspace
 
@@ -58,7 +58,9 @@ def status_rows(
 ) -> list[StatusRow]:
     """A row for every release under ``paths`` (default: releases/), by publication time."""
     current = now if now is not None else datetime.now(UTC)
-    rows = [_row(path, workspace, current) for path in release_files(paths)]
+    files, refused = workspace.release_files(paths)
+    rows = [_refused(problem) for problem in refused]
+    rows += [_row(path, workspace, current) for path in files]
     # By instant, not by text: 10:00+02:00 comes before 09:30+01:00.
     return sorted(rows, key=lambda r: (_instant(r.published), r.path))
 
@@ -90,6 +92,25 @@ def _local(iso: str, timezone: str | None) -> str:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _refused(problem: Problem) -> StatusRow:
+    """A link out of the workspace: shown as an invalid release, and not read."""
+    return StatusRow(
+        path=problem.path,
+        status="invalid",
+        organisation="",
+        headline="",
+        version=None,
+        timezone=None,
+        published=None,
+        published_in=None,
+        embargo=None,
+        embargo_in=None,
+        problems=1,
+        lint_errors=None,
+        lint_warnings=None,
+    )
 
 
 def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
@@ -154,7 +175,8 @@ def _changed_since_approval(loaded: LoadedRelease) -> bool:
     approval = last_status_change(loaded.release.history)
     if approval is None or approval.action != "approve" or approval.content_hash is None:
         return False  # nothing recorded to compare with (a release marked approved by hand)
-    return approval.content_hash != content_hash(loaded)
+    # The recorded inputs are checked again, not rendered: status imports no template engine.
+    return not approval_holds(loaded, approval.content_hash, approval.inputs or {})
 
 
 def _rejection(loaded: LoadedRelease) -> str | None:

@@ -21,7 +21,6 @@ Publishing (rendering the frozen outputs) is in :mod:`presser.publishing`.
 
 from __future__ import annotations
 
-import contextlib
 import getpass
 import shutil
 import subprocess
@@ -36,7 +35,7 @@ import click
 
 from .errors import PresserError, ProblemsFound
 from .loading import load_bytes
-from .manifest import content_hash
+from .manifest import content_hash, inputs_record
 from .model import HistoryEntry, Release
 from .release_edit import ChangedOnDisk, ReleaseFile, changed_on_disk_message, write_release
 from .validation import LoadedRelease, load_release
@@ -177,12 +176,18 @@ def open_for(action: str, path: Path, workspace: Workspace) -> OpenRelease:
     allowed, _ = TRANSITIONS[action]
     status = raw_status(file)
     if status is not None and status not in allowed:
-        release = None
-        with contextlib.suppress(ProblemsFound):
+        release, problems = None, []
+        try:
             release = load_release(path, workspace).release
-        raise wrong_status(display, action, status, release)
+        except ProblemsFound as exc:
+            problems = exc.problems
+        refusal = wrong_status(display, action, status, release)
+        if status == "published":  # a frozen release changed after publishing: say where
+            refusal.details = [str(p) for p in problems]
+        raise refusal
     try:
-        loaded = load_release(path, workspace)
+        # correct is the way out of a published release's freeze, so it may read a changed one.
+        loaded = load_release(path, workspace, frozen=action != "correct")
     except ProblemsFound as exc:
         count = len(exc.problems)
         raise Refused(
@@ -229,6 +234,7 @@ def record(
     note: str | None = None,
     version: int | None = None,
     content_hash: str | None = None,
+    inputs: Mapping[str, str] | None = None,
     correction: Mapping[str, Any] | None = None,
 ) -> Step:
     """Write the step into the release: the new status and a history entry (and a correction)."""
@@ -245,6 +251,7 @@ def record(
         "note": note,
         "version": version,
         "content_hash": content_hash,
+        "inputs": dict(inputs) if inputs else None,
     }
     append: dict[str, Mapping[str, Any]] = {}
     if correction is not None:
@@ -324,13 +331,17 @@ def approve(
             f"{by} submitted this release and {org.slug} does not allow self-approval "
             "(workflow: allow_self_approval: false); another approver must approve it",
         )
+    from .pipeline import template_reads
+
+    reads = template_reads(opened.loaded)  # what the approval covers besides the release
     return record(
         opened,
         "approve",
         by=by,
         at=moment(opened.timezone, now),
         note=note,
-        content_hash=content_hash(opened.loaded),
+        content_hash=content_hash(opened.loaded, reads),
+        inputs=inputs_record(reads),
     )
 
 
