@@ -11,6 +11,7 @@ Exit codes (documented in the README and in ``presser --help``):
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
@@ -31,24 +32,38 @@ def format_field_path(field_path: FieldPath) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = _escape(part)
+            name = safe_line(part)
             text += f".{name}" if text else name
     return text or "(root)"
 
 
-def _escape(text: str) -> str:
-    """Control characters, bidi overrides and the like as escapes: never raw to a terminal."""
+def safe_line(text: str) -> str:
+    """Text for one line of a terminal: every non-printable character as an escape.
+
+    Control characters, terminal escapes, bidi overrides and line breaks
+    (``\\n``, ``\\r``, U+2028) alike: a file name or a value shown with it can
+    neither drive the terminal nor start a line of output of its own. Letters
+    of every script, marks and quotation marks are printable and stay as they are.
+    The one escaping function: :func:`terminal_safe` and :func:`printable` use it.
+    """
     return "".join(
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
 
 
 def terminal_safe(text: str) -> str:
-    """Text for a terminal: line by line, every non-printable character as an escape.
+    """Text of several lines for a terminal: each line as :func:`safe_line` shows it.
 
-    Idempotent (an escape is printable), so text escaped once may pass again.
+    Line ends (``\\n``, or ``\\r\\n`` as a file with CRLF line ends has them)
+    stay; a lone ``\\r``, which would let a line overwrite the one before, is
+    escaped. Idempotent (an escape is printable), so text escaped once may pass again.
     """
-    return "\n".join(_escape(line) for line in text.split("\n"))
+    return "".join(
+        safe_line(line) + ending for line, ending in _LINES.findall(text) if line or ending
+    )
+
+
+_LINES = re.compile(r"([^\n]*?)(\r\n|\n|$)")
 
 
 def printable(value: object, limit: int = 60) -> str:
@@ -60,7 +75,7 @@ def printable(value: object, limit: int = 60) -> str:
     text = str(value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    return f"'{_escape(text)}'"
+    return f"'{safe_line(text)}'"
 
 
 @dataclass(frozen=True, order=True)
@@ -76,7 +91,7 @@ class Problem:
     def __post_init__(self) -> None:
         # Values from untrusted files reach messages; escape them once, here, for every output.
         for name in ("path", "field", "message"):
-            object.__setattr__(self, name, _escape(getattr(self, name)))
+            object.__setattr__(self, name, safe_line(getattr(self, name)))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from ..errors import Problem, ProblemsFound, WriteError
+from ..errors import PresserError, Problem, ProblemsFound
+from ..release_edit import save_release
 from ..validation import load_release
 from ..workspace import Workspace
-from ..writing import write_atomic
 from . import fix
 from .engine import context_for, findings_for, selected_codes
 from .findings import Finding
@@ -61,9 +61,11 @@ def lint_file(path: Path, workspace: Workspace, *, mode: Mode = "check") -> File
         report.diff, report.fixed = result.diff(report.shown), result.counts
         return report
     if result.changed:
-        refusal = _write_if_unchanged(path, before, fix.encode(context, result.fixed))
-        if refusal:
-            report.fix_refused = refusal
+        data = fix.encode(context, result.fixed)
+        try:
+            save_release(path, data, expected=before.raw, display=report.shown, workspace=workspace)
+        except PresserError as exc:
+            report.fix_refused = _reason(exc.format_message(), report.shown)
             return report
         report.fixed = result.counts
         after = lint_file(path, workspace)  # what is left, read from the file as it now is
@@ -71,16 +73,6 @@ def lint_file(path: Path, workspace: Workspace, *, mode: Mode = "check") -> File
     return report
 
 
-def _write_if_unchanged(path: Path, before: SourceText, data: bytes) -> str | None:
-    """Write ``data`` unless the file changed since it was read; the reason if not written."""
-    try:
-        current = path.read_bytes()
-    except OSError as exc:
-        return f"cannot read the file again: {exc.strerror or exc}"
-    if current != before.raw:
-        return "the file changed on disk while it was being linted; nothing was written"
-    try:
-        write_atomic(path, data)
-    except WriteError as exc:
-        return str(exc.message)
-    return None
+def _reason(message: str, shown: str) -> str:
+    """A refusal's message without the file name in front: the report line starts with it."""
+    return message.removeprefix(f"{shown}: ")

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_OK, EXIT_PROBLEMS, UsageProblem
-from ..validation import release_files
 from ..workspace import Workspace
 from .command import FileReport, Mode, lint_file
 from .findings import has_errors
@@ -20,8 +19,10 @@ def run_lint(
     paths: tuple[Path, ...], workspace: Workspace, *, mode: Mode, output_format: str, strict: bool
 ) -> int:
     """Lint (fix, diff) the files, print the outcome and return the exit code."""
-    files = release_files(paths or (workspace.releases_dir,))
-    reports = [lint_file(path, workspace, mode=mode) for path in files]
+    files, refused = workspace.release_files(paths or (workspace.releases_dir,))
+    # A link out of the workspace is reported unread, as an invalid release.
+    reports = [FileReport(Path(p.path), p.path, problems=[p]) for p in refused]
+    reports += [lint_file(path, workspace, mode=mode) for path in files]
     findings = [f for r in reports for f in r.findings]
     problems = [p for r in reports for p in r.problems]
     if output_format == "json":
@@ -44,6 +45,7 @@ def run_lint(
         _print_text(reports, mode)
     changes = any(r.diff for r in reports)
     failed = bool(problems) or has_errors(findings, strict) or (mode == "diff" and changes)
+    failed = failed or any(r.fix_refused for r in reports)  # a fix asked for and not made
     return EXIT_PROBLEMS if failed else EXIT_OK
 
 
