@@ -105,11 +105,13 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
       presser validate releases/2010-01-22-skl-30-miljoner.yaml
       presser validate releases/ --format json
     """
-    from .validation import release_files, validate_files
+    from .validation import validate_files
 
     workspace = _workspace(paths[0] if paths else None)
-    files = release_files(paths or (workspace.releases_dir,))
+    files, refused = workspace.release_files(paths or (workspace.releases_dir,))
     valid, problems = validate_files(files, workspace)
+    problems = refused + problems
+    files += [Path(p.path) for p in refused]  # counted among the releases checked
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -228,14 +230,13 @@ def build(
     from .build import default_jobs, run_build
     from .build_progress import BarProgress, PlainProgress, Progress
     from .pipeline import FORMATS, RenderOptions
-    from .validation import release_files
     from .writing import check_output_folder
 
     options = RenderOptions(
         formats=formats or FORMATS, wire=wire, width=width, ascii_only=ascii_only
     )
     workspace = _workspace(folder)
-    files = release_files((folder,) if folder else (workspace.releases_dir,))
+    files = _release_files((folder,) if folder else (workspace.releases_dir,), workspace)
     target = out_dir if out_dir is not None else workspace.root / "build"
     check_output_folder(target, workspace, files)
     # A bar on a terminal; one line per release in a log or a pipe.
@@ -268,14 +269,13 @@ def build(
 def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOptions) -> None:
     from .pipeline import load_all, render_release
     from .printer import PdfPrinter
-    from .validation import release_files
     from .writing import check_output_folder
 
     # Started first, so WeasyPrint is imported in the printer while this process validates.
     printer = PdfPrinter() if "pdf" in options.formats and PdfPrinter.available() else None
     with printer or contextlib.nullcontext():
         workspace = _workspace(paths[0] if paths else None)
-        files = release_files(paths or (workspace.releases_dir,))
+        files = _release_files(paths or (workspace.releases_dir,), workspace)
         target = out_dir if out_dir is not None else workspace.root / "build"
         check_output_folder(target, workspace, files)
         releases = load_all(files, workspace)
@@ -286,6 +286,20 @@ def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOp
     noun = "release" if len(releases) == 1 else "releases"
     click.echo(f"{len(releases)} {noun} rendered into {workspace.display(target)}/.")
     _warn_slow_subsetting()
+
+
+def _release_files(paths: tuple[Path, ...], workspace: Workspace) -> list[Path]:
+    """The releases to render; a link out of the workspace refused with every other problem.
+
+    Nothing is rendered then, as when any release is invalid.
+    """
+    from .validation import validate_files
+
+    files, refused = workspace.release_files(paths)
+    if refused:
+        _, problems = validate_files(files, workspace)
+        raise ProblemsFound(refused + problems)
+    return files
 
 
 def _warn_slow_subsetting() -> None:

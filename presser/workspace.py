@@ -28,7 +28,7 @@ from .errors import (
     TemplateProblem,
     UsageProblem,
     printable,
-    terminal_safe,
+    safe_line,
 )
 from .limits import DEFAULT_LIMITS, SETTINGS_FILE, Limits, limits_from_settings
 from .loading import Document, load_file
@@ -148,7 +148,13 @@ class Workspace:
             shown = str(path.resolve().relative_to(Path.cwd().resolve()))
         except ValueError:
             shown = str(path)
-        return terminal_safe(shown)
+        return safe_line(shown)  # on one line: a line break in a name is shown as \n
+
+    def display_link(self, path: Path) -> str:
+        """As :meth:`display`, but a link is shown where it is, not where it leads."""
+        parent = self.display(path.parent)
+        name = safe_line(path.name)
+        return name if parent == "." else f"{parent}/{name}"
 
     def contains(self, path: Path) -> bool:
         """Whether ``path``, with every link followed, stays inside the workspace."""
@@ -169,11 +175,8 @@ class Workspace:
         if resolved.is_relative_to(packaged_default_templates().resolve()):
             return None
         kind = "folder" if resolved.is_dir() else "file"
-        # Shown where the link is, not where it leads.
-        parent = self.display(path.parent)
-        shown = path.name if parent == "." else f"{parent}/{path.name}"  # escaped by Problem
         return Problem(
-            shown,
+            self.display_link(path),
             1,
             1,
             "(file)",

@@ -140,8 +140,8 @@ def test_a_version_folder_is_never_overwritten(newsroom: Newsroom) -> None:
     result = run("publish", "releases/r.yaml", "--by", "Pia Press")
     assert result.exit_code == 1
     assert (
-        "releases/r.yaml: publish refused: published/r/v1/ already exists and a version "
-        "folder is never overwritten"
+        "releases/r.yaml: publish refused: published/r/v1/ exists; it was not made by this "
+        "publish, and a version folder is never overwritten"
     ) in result.output
     assert (squatter / "r.html").read_text("utf-8") == "someone else's"
     assert load_file(newsroom.release()).data["status"] == "approved"
@@ -479,17 +479,20 @@ def test_the_embargo_line_goes_when_the_embargo_lifts(newsroom: Newsroom) -> Non
 # --------------------------------------------------------------------------- recovery and hashes
 
 
-def test_a_publish_cut_short_after_rendering_is_recorded_not_redone(newsroom: Newsroom) -> None:
+def test_a_version_folder_whose_publish_was_never_recorded_is_not_taken_over(
+    newsroom: Newsroom,
+) -> None:
     approve_it()
     approved = newsroom.release().read_bytes()
     published(newsroom)
     v1 = snapshot(newsroom.version(1))
-    # As if the process had stopped between renaming v1/ into place and editing the release.
+    # v1/ in place but the release as approved: no record of the publish that made v1/.
     newsroom.release().write_bytes(approved)
     result = run("publish", "releases/r.yaml", "--by", "Pia Press")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1
+    assert "published/r/v1/ exists; it was not made by this publish" in result.output
     assert snapshot(newsroom.version(1)) == v1
-    assert load_file(newsroom.release()).data["status"] == "published"
+    assert newsroom.release().read_bytes() == approved
 
 
 def test_content_hash_ignores_layout_status_and_history(newsroom: Newsroom, tmp_path: Path) -> None:
