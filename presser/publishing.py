@@ -453,6 +453,8 @@ def finish_interrupted(path: Path, workspace: Workspace) -> Published | None:
     """
     from .validation import load_release
 
+    if not _staging_folders(workspace.published_dir / path.stem):
+        return None  # nothing left to finish (the usual case: read nothing more)
     try:
         loaded = load_release(path, workspace)
     except ProblemsFound:
