@@ -50,8 +50,14 @@ class LoadedRelease:
         return (self.path.parent / relative).resolve()
 
 
-def load_release(path: Path, workspace: Workspace) -> LoadedRelease:
-    """Read, parse and validate one release; raise :class:`ProblemsFound` with all problems."""
+def load_release(path: Path, workspace: Workspace, *, frozen: bool = True) -> LoadedRelease:
+    """Read, parse and validate one release; raise :class:`ProblemsFound` with all problems.
+
+    A published release must also still match its manifest (``frozen``), so
+    every command that reads one reports a change after publishing as
+    validate does; only presser correct, the way out of the freeze, reads it
+    with ``frozen=False``.
+    """
     document = load_file(path, display_path=workspace.display(path), limits=workspace.limits)
     data = document.data
     if not isinstance(data, dict):
@@ -96,7 +102,11 @@ def load_release(path: Path, workspace: Workspace) -> LoadedRelease:
     if problems:
         raise ProblemsFound(problems)
     assert release is not None and organisation is not None
-    return LoadedRelease(Path(path), document, release, organisation, workspace)
+    loaded = LoadedRelease(Path(path), document, release, organisation, workspace)
+    changed = frozen_problems(loaded) if frozen else []
+    if changed:
+        raise ProblemsFound(changed)
+    return loaded
 
 
 def _cross_field_problems(
@@ -288,13 +298,11 @@ def validate_files(files: Iterable[Path], workspace: Workspace) -> tuple[int, li
     problems: list[Problem] = []
     for path in files:
         try:
-            loaded = load_release(path, workspace)
+            load_release(path, workspace)  # a published one checked against its manifest too
         except ProblemsFound as exc:
             problems.extend(exc.problems)
             continue
-        # A published release is frozen: its content must still match its manifest.
-        frozen = frozen_problems(loaded)
-        problems.extend(frozen)
-        valid += not frozen
-    # An invalid organisation is reported once, not once per release that uses it.
-    return valid, sorted(set(problems), key=problems.index)
+        valid += 1
+    # An invalid organisation is reported once, not once per release that uses it;
+    # dict.fromkeys keeps the first of each in order, in one pass.
+    return valid, list(dict.fromkeys(problems))
