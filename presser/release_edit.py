@@ -129,13 +129,6 @@ def _yaml_scalar(value: Any) -> Any:
     return str(value)
 
 
-def _read_back(value: Any) -> Any:
-    # An entry's values are scalars or (an approval's inputs) a mapping of scalars.
-    if isinstance(value, Mapping):
-        return {str(k): _yaml_scalar(v) for k, v in value.items()}
-    return _yaml_scalar(value)
-
-
 def edit_release_text(
     file: ReleaseFile,
     *,
@@ -159,7 +152,7 @@ def edit_release_text(
         entry = {k: v for k, v in (append or {})[key].items() if v is not None}
         text = _append_entry(text, key, entry, file.newline, before=keys[index + 1 :])
         current = expected.get(key)
-        expected[key] = [*(current or []), {k: _read_back(v) for k, v in entry.items()}]
+        expected[key] = [*(current or []), {k: _yaml_scalar(v) for k, v in entry.items()}]
     # pragma: no cover below: a bug in the splicing, not input
     if _data(text, file.path, file.limits) != expected:  # pragma: no cover
         raise ReleaseEditError(
