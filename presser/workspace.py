@@ -195,8 +195,13 @@ class Workspace:
 
         found: list[Path] = []
         refused: list[Problem] = []
+        inside: dict[Path, bool] = {}  # per folder: the files of one folder share its answer
         for path in release_files(paths):
-            problem = self.check_inside(path)
+            if path.parent not in inside:
+                inside[path.parent] = self.contains(path.parent)
+            # Not a link itself, in a folder inside: inside (one lstat, not a resolve per file).
+            plain = inside[path.parent] and not path.is_symlink()
+            problem = None if plain else self.check_inside(path)
             if problem is None:
                 found.append(path)
             else:
