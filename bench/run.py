@@ -193,7 +193,7 @@ def print_stylesheet_inputs(workspace: Path, releases: Sequence[Path], folder: P
         env = environment(space.template_search_path(loaded.organisation.slug))
         html = render_template(env, TEMPLATE, release=context, stylesheet=None, medium="print")
         (folder / f"{index:04}.html").write_text(html, encoding="utf-8")
-        (folder / f"{index:04}.css").write_text(print_stylesheet(env), encoding="utf-8")
+        (folder / f"{index:04}.css").write_text(print_stylesheet(env).css, encoding="utf-8")
 
 
 WEASYPRINT_LOOP = """

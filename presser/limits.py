@@ -60,6 +60,13 @@ class Limits:
         default=50_000_000,
         metadata={"doc": "Width x height of one image (decompression bombs)."},
     )
+    max_output_bytes: int = field(
+        default=8 * 1024 * 1024,
+        metadata={
+            "doc": "Size of what a template makes for one release (the page with its inlined "
+            "stylesheet, or the PDF's HTML), bytes; counted as it is made."
+        },
+    )
     render_timeout_seconds: float = field(
         default=60.0, metadata={"doc": "Time to render one release in all formats, seconds."}
     )

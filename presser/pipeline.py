@@ -105,7 +105,7 @@ def _render_outputs(
         if fmt == "html":
             from .renderers.html import render_html
 
-            rendered[fmt] = render_html(context, env)
+            rendered[fmt] = render_html(context, env, limits)
         elif fmt == "pdf":
             from .renderers.pdf import lay_out, pdf_job
 
@@ -145,8 +145,10 @@ def template_reads(loaded: LoadedRelease) -> ReadLog:
     with recording() as log:
         context = build_context(loaded, out_dir=out_dir)
         env = environment(workspace.template_search_path(loaded.organisation.slug))
-        render_html(context, env)
-        pdf_job(context, env, project_root=workspace.root, base_dir=out_dir)
+        render_html(context, env, workspace.limits)
+        pdf_job(
+            context, env, project_root=workspace.root, base_dir=out_dir, limits=workspace.limits
+        )
     return log
 
 

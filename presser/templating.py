@@ -17,11 +17,13 @@ Template names come from presser, never from release data.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import (
     BaseLoader,
@@ -37,6 +39,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .digest import Read, TemplateFiles, note, sha256_hex
 from .errors import TemplateProblem
+from .limits import DEFAULT_LIMITS, human_bytes
 
 DEFAULT_PREFIX = "default:"
 
@@ -57,6 +60,24 @@ _TEMPLATE_FAULTS = (
 MAX_TEMPLATE_VALUE = 1_000_000
 #: The largest whole number a template may make with ``**`` (bits).
 MAX_TEMPLATE_BITS = 10_000
+
+#: The output limit of the render under way, in bytes (see :func:`render_template`).
+_output_limit: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "presser_output_limit", default=None
+)
+
+
+class OutputTooLarge(TemplateError):
+    """A template made more output than ``max_output_bytes``; raised as it is made."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"the template's output would be larger than {human_bytes(limit)} (max_output_bytes)"
+        )
+
+
+def _utf8_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 class SearchPathLoader(BaseLoader):
@@ -206,6 +227,25 @@ class PresserEnvironment(ImmutableSandboxedEnvironment):
             raise SecurityError("'%' formatting of text is not allowed in templates")
         return super().call_binop(context, operator, left, right)
 
+    def concat(self, pieces: Iterable[str]) -> str:
+        """Join output a template holds back (a macro's, a ``{% set %}`` block's), within the limit.
+
+        Jinja joins such output with the environment's ``concat`` before it is
+        used, so this sees it all before the joined text exists; the page itself
+        is counted as it is made, by :func:`render_template`.
+        """
+        limit = _output_limit.get()
+        if limit is None:
+            return "".join(pieces)
+        kept: list[str] = []
+        size = 0
+        for piece in pieces:
+            size += _utf8_size(piece)
+            if size > limit:
+                raise OutputTooLarge(limit)
+            kept.append(piece)
+        return "".join(kept)
+
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         # Returning None sends str.format through is_safe_attribute, which refuses it.
         return None
@@ -320,33 +360,71 @@ def _problem(exc: BaseException, env: PresserEnvironment, name: str) -> Template
     return TemplateProblem(f"{where}: {message}")
 
 
-def render_template(env: PresserEnvironment, name: str, **variables: Any) -> str:
-    """Render template ``name`` with ``variables``; any template mistake is a TemplateProblem."""
+def render_template(
+    env: PresserEnvironment,
+    name: str,
+    *,
+    output_limit: int = DEFAULT_LIMITS.max_output_bytes,
+    **variables: Any,
+) -> str:
+    """Render template ``name`` with ``variables``; any template mistake is a TemplateProblem.
+
+    The output is counted as the template makes it and refused once it passes
+    ``output_limit`` bytes (``max_output_bytes``), so a runaway loop stops there
+    instead of filling memory until the time limit.
+    """
+    token = _output_limit.set(output_limit)
     try:
         template = env.get_template(name)
-        return template.render(**variables)
+        chunks: list[str] = []
+        size = 0
+        stream = cast(Generator[str, None, None], template.generate(**variables))
+        try:
+            for chunk in stream:
+                size += _utf8_size(chunk)
+                if size > output_limit:
+                    shown = display_path(template.filename)
+                    raise TemplateProblem(f"{shown}: {OutputTooLarge(output_limit).message}")
+                chunks.append(chunk)
+        finally:
+            stream.close()
+        return "".join(chunks)
     except _TEMPLATE_FAULTS as exc:
         raise _problem(exc, env, name) from exc
+    finally:
+        _output_limit.reset(token)
 
 
-def read_stylesheet(env: PresserEnvironment, name: str) -> str:
-    """The default's stylesheet ``name`` followed by the organisation's own, if it has one."""
+@dataclass(frozen=True)
+class StylesheetSource:
+    """One stylesheet file as read: its text, and the file, whose folder its ``url()``s start in."""
+
+    text: str
+    path: Path
+
+
+def read_stylesheet(env: PresserEnvironment, name: str) -> list[StylesheetSource]:
+    """The default's stylesheet ``name``, then the organisation's own, if it has one."""
     return read_stylesheets(env, (name,))
 
 
-def read_stylesheets(env: PresserEnvironment, names: Sequence[str]) -> str:
-    """Several stylesheets as one: every default first, then the organisation's own.
+def read_stylesheets(env: PresserEnvironment, names: Sequence[str]) -> list[StylesheetSource]:
+    """Several stylesheets in the order they apply: every default first, then the organisation's.
 
     So an organisation's file overrides any default rule of equal specificity,
-    whichever default file that rule came from.
+    whichever default file that rule came from. Each is read (and noted in the
+    read log) as the loader's ``default_source`` and ``own_source`` read it,
+    and comes with the file it was read from, so its addresses resolve beside it
+    (see :mod:`presser.stylesheets`).
     """
     loader = env.search_loader
     try:
-        defaults = [loader.default_source(env, name) for name in names]
-        own = [loader.own_source(env, name) for name in names]
+        # The loader's own lookups, which also give the file each text came from.
+        defaults = [loader._read("defaults:" + name) for name in names]
+        own = [loader._read("own:" + name) for name in names]
         for name, default, mine in zip(names, defaults, own, strict=True):
             if default is None and mine is None:
                 raise TemplateNotFound(name)
     except TemplateNotFound as exc:
         raise _problem(exc, env, ", ".join(names)) from exc
-    return "\n".join(part for part in (*defaults, *own) if part is not None)
+    return [StylesheetSource(found[0], found[1]) for found in (*defaults, *own) if found]

@@ -38,8 +38,10 @@ def test_a_refusal_in_the_printer_is_raised_here_as_the_same_error(
     make_workspace: MakeWorkspace,
 ) -> None:
     workspace = make_workspace(releases={"x.yaml": RELEASE_YAML})
-    (workspace.templates_dir / "exempel" / "style.css").write_text(
-        "body { background: url(file:///etc/passwd) }", encoding="utf-8"
+    (workspace.templates_dir / "exempel" / "release.html.j2").write_text(
+        '{% extends "default:release.html.j2" %}'
+        '{% block masthead %}<img src="file:///etc/passwd">{% endblock %}',
+        encoding="utf-8",
     )
     loaded = load_release(workspace.releases_dir / "x.yaml", workspace)
     with PdfPrinter() as printer, pytest.raises(RefusedResource, match="/etc/passwd"):

@@ -182,21 +182,30 @@ def test_missing_template_is_a_template_problem(workspace: Workspace) -> None:
 # --------------------------------------------------------------------------- stylesheets
 
 
+def joined(env: PresserEnvironment, name: str) -> str:
+    return "\n".join(source.text for source in read_stylesheet(env, name))
+
+
 def test_stylesheet_is_default_then_organisation(workspace: Workspace) -> None:
     templates = workspace.templates_dir
     write(templates / "_default" / "style.css", "/* default */")
     write(templates / "exempel" / "style.css", "/* own */")
-    css = read_stylesheet(env_of(workspace), "style.css")
-    assert css.index("/* default */") < css.index("/* own */")
+    sources = read_stylesheet(env_of(workspace), "style.css")
+    assert [s.text for s in sources] == ["/* default */", "/* own */"]
+    # Each comes with its file, whose folder its addresses resolve in.
+    assert [s.path for s in sources] == [
+        templates / "_default" / "style.css",
+        templates / "exempel" / "style.css",
+    ]
 
 
 def test_stylesheet_without_an_own_file_is_the_default(workspace: Workspace) -> None:
-    css = read_stylesheet(env_of(workspace), "print.css")
+    css = joined(env_of(workspace), "print.css")
     assert css == (packaged_default_templates() / "print.css").read_text(encoding="utf-8")
 
 
 def test_stylesheet_of_the_repository_organisations(repo_workspace: Workspace) -> None:
-    css = read_stylesheet(environment(repo_workspace.template_search_path("skl")), "style.css")
+    css = joined(environment(repo_workspace.template_search_path("skl")), "style.css")
     default = (repo_workspace.templates_dir / "_default" / "style.css").read_text(encoding="utf-8")
     own = (repo_workspace.templates_dir / "skl" / "style.css").read_text(encoding="utf-8")
     assert css == default + "\n" + own

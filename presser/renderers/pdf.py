@@ -3,26 +3,28 @@
 The only module that imports WeasyPrint, and only when a PDF is rendered.
 The PDF is laid out from the same template as the HTML page (with
 ``medium="print"``) and ``print.css``. Every resource WeasyPrint asks for goes
-through :class:`ProjectFetcher`, which serves files inside the project and
-nothing else, so a render never touches the network or a file outside.
+through the job's fetcher (:func:`job_fetcher`), which serves the files the
+stylesheets reach (read, and checked, when the job was made) and the
+release's own images, and nothing else: a render never touches the network, a
+file outside, or a file of the project the release does not use.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import mimetypes
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from ..errors import PresserError, TemplateProblem
-from ..images import ImageRefused, check_image_bytes
+from ..images import ImageRefused
 from ..limits import DEFAULT_LIMITS, Limits
+from ..stylesheets import ResolvedStylesheet, asset_type
 
 if TYPE_CHECKING:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -35,45 +37,49 @@ class RefusedResource(PresserError):
     """The PDF needed a resource from outside the project; nothing was fetched."""
 
 
-# Fonts a template's @font-face may load, by suffix and by their magic numbers.
-_FONT_MAGIC = {
-    ".woff": (b"wOFF",),
-    ".woff2": (b"wOF2",),
-    ".ttf": (b"\x00\x01\x00\x00", b"true"),
-    ".otf": (b"OTTO", b"\x00\x01\x00\x00"),
-}
-
-
 def served_type(path: Path, body: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
-    """The Content-Type to hand WeasyPrint for a project file, or :class:`ImageRefused`.
+    """The Content-Type to hand WeasyPrint for a file, or :class:`ImageRefused`.
 
     Decided by content, because WeasyPrint trusts neither name nor type: bytes
     Pillow cannot open are tried as SVG, whatever they are called. So only a
     PNG, JPEG or WebP within the limits, a font whose magic matches its suffix,
     or a stylesheet that is not markup is served; everything else is refused.
-    Validation checks release images the same way; this is defence in depth
-    for whatever else a template or stylesheet asks for.
+    Validation checks release images the same way, and so does the job for the
+    files stylesheets use; this is defence in depth.
     """
-    suffix = path.suffix.lower()
-    if suffix in _FONT_MAGIC and body.startswith(_FONT_MAGIC[suffix]):
-        return mimetypes.guess_type(path.name)[0] or "font/" + suffix[1:]
-    if suffix == ".css" and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if path.suffix.lower() == ".css" and not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return "text/css"
-    try:
-        return check_image_bytes(body, limits).mime_type
-    except ImageRefused as exc:
-        raise ImageRefused(f"{path.name}: {exc}") from None
+    return asset_type(path, body, limits)
 
 
-def project_fetcher(project_root: Path, limits: Limits = DEFAULT_LIMITS) -> URLFetcher:
-    """A WeasyPrint URL fetcher confined to ``project_root`` (see :class:`ProjectFetcher`)."""
+def job_fetcher(job: PdfJob) -> URLFetcher:
+    """A WeasyPrint URL fetcher that serves ``job``'s files and nothing else.
+
+    The files the stylesheets reach are served from the bytes read when the
+    job was made (so the PDF holds what the render read and noted); the
+    release's images are read from disk, checked by content. Any other
+    address, of any scheme, is refused.
+    """
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    limits = job.limits
 
     class Refused(FatalURLFetchingError):  # type: ignore[misc]
         """Raised from ``fetch``: fatal, so WeasyPrint stops instead of going on."""
 
+    class Served(URLFetcherResponse):  # type: ignore[misc]
+        """A response that names no file: WeasyPrint uses these bytes, the ones checked.
+
+        For a ``file:`` response WeasyPrint would read the image again from its
+        path when it writes the PDF, after the check and unchecked.
+        """
+
+        @property
+        def path(self) -> None:
+            return None
+
     class ProjectFetcher(URLFetcher):  # type: ignore[misc]
-        """Serves ``file:`` URLs inside the project, symlinks followed; refuses the rest.
+        """Serves ``file:`` URLs of the job's files, symlinks followed; refuses the rest.
 
         Never calls the parent's ``fetch``, so no network handler is ever used.
         Every refusal is also recorded, because WeasyPrint swallows errors in
@@ -81,42 +87,46 @@ def project_fetcher(project_root: Path, limits: Limits = DEFAULT_LIMITS) -> URLF
         served only when :func:`served_type` accepts their content.
         """
 
-        def __init__(self, root: Path) -> None:
+        def __init__(self, assets: Mapping[Path, bytes], images: frozenset[Path]) -> None:
             super().__init__(allowed_protocols=("file",), fail_on_errors=True)
-            self.root = root.resolve()
+            self.assets = assets
+            self.images = images
             self.refused: list[str] = []
-            self.unsafe: list[str] = []  # project files refused for their content, with why
+            self.unsafe: list[str] = []  # files refused for their content, with why
 
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             path = self._local_path(url)
             if path is None:
                 self.refused.append(url)
                 raise Refused(url)
-            # Checked before reading: no resource (image, font or stylesheet) may be larger
-            # than the largest image allowed, so a huge file is never read into memory.
-            if path.stat().st_size > limits.max_image_bytes:
-                self.unsafe.append(
-                    f"{path.name}: larger than {limits.max_image_bytes:,} bytes (max_image_bytes)"
-                )
-                raise Refused(url)
-            body = path.read_bytes()
+            body = self.assets.get(path)
+            if body is None:
+                # Checked before reading: no image may be larger than the largest allowed,
+                # so a huge file is never read into memory.
+                if path.stat().st_size > limits.max_image_bytes:
+                    self.unsafe.append(
+                        f"{path.name}: larger than {limits.max_image_bytes:,} bytes "
+                        "(max_image_bytes)"
+                    )
+                    raise Refused(url)
+                body = path.read_bytes()
             try:
                 content_type = served_type(path, body, limits)
             except ImageRefused as exc:
                 self.unsafe.append(str(exc))
                 raise Refused(url) from None
-            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+            return Served(url, body=body, headers={"Content-Type": content_type})
 
         def _local_path(self, url: str) -> Path | None:
             parts = urlsplit(url)
             if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
                 return None
             path = Path(url2pathname(unquote(parts.path))).resolve()
-            if not path.is_relative_to(self.root) or not path.is_file():
+            if path not in self.assets and (path not in self.images or not path.is_file()):
                 return None
             return path
 
-    return ProjectFetcher(project_root)
+    return ProjectFetcher(job.assets, job.images)
 
 
 #: How WeasyPrint 70 says it subsets fonts with fontTools because libharfbuzz-subset0
@@ -169,24 +179,34 @@ def _captured_log() -> Iterator[list[logging.LogRecord]]:
         logger.propagate = propagate
 
 
-def print_stylesheet(env: PresserEnvironment) -> str:
-    """The PDF's CSS: the print layout, then the shared look (default, then organisation)."""
-    from ..templating import read_stylesheets
+def print_stylesheet(
+    env: PresserEnvironment, limits: Limits = DEFAULT_LIMITS
+) -> ResolvedStylesheet:
+    """The PDF's CSS: the print layout, then the shared look (default, then organisation).
 
-    return read_stylesheets(env, ("print.css", "style.css"))
+    Every file it uses is named by its absolute ``file:`` address, and read.
+    """
+    from ..stylesheets import resolve_stylesheets
+
+    return resolve_stylesheets(env, ("print.css", "style.css"), embed=False, limits=limits)
 
 
 @dataclass(frozen=True)
 class PdfJob:
-    """Everything WeasyPrint needs to lay out one release: plain strings, so it can be
+    """Everything WeasyPrint needs to lay out one release: plain data, so it can be
     handed to another process (see :mod:`presser.printer`)."""
 
     stem: str  #: the release's file name without suffix, for messages
     html: str  #: the print HTML, from the release template with ``medium="print"``
-    css: str  #: print.css and style.css, default then organisation
+    css: str  #: print.css and style.css, default then organisation, addresses resolved
     base_url: str  #: where relative addresses (images) resolve: the output folder
-    project_root: Path  #: the only folder files may be read from
+    project_root: Path  #: the workspace, which every file served lies inside
     limits: Limits
+    #: the files the stylesheets use, as read when the job was made: served as they are
+    assets: dict[Path, bytes] = field(default_factory=dict)
+    images: frozenset[Path] = frozenset()  #: the release's images, the only other files served
+    #: what the PDF is made of, the same wherever the workspace is: its /ID comes from it
+    identity: str = ""
 
 
 @dataclass(frozen=True)
@@ -211,13 +231,28 @@ def pdf_job(
     from .html import TEMPLATE, check_brand_colour
 
     check_brand_colour(context)
+    html = render_template(
+        env,
+        TEMPLATE,
+        output_limit=limits.max_output_bytes,
+        release=context,
+        stylesheet=None,
+        medium="print",
+    )
+    css = print_stylesheet(env, limits)
+    root = project_root.resolve()
+    images = {(base_dir / b.image.src).resolve() for b in context.body if b.image}
+    identity = hashlib.sha256((html + "\0" + css.fingerprint).encode("utf-8")).hexdigest()
     return PdfJob(
         stem=context.stem,
-        html=render_template(env, TEMPLATE, release=context, stylesheet=None, medium="print"),
-        css=print_stylesheet(env),
+        html=html,
+        css=css.css,
         base_url=base_dir.resolve().as_uri() + "/",
         project_root=project_root,
         limits=limits,
+        assets=css.assets,
+        images=frozenset(i for i in images if i.is_relative_to(root)),
+        identity=identity,
     )
 
 
@@ -251,9 +286,11 @@ def lay_out(job: PdfJob) -> LaidOut:
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
 
-    fetcher = project_fetcher(job.project_root, job.limits)
-    # /ID from the document's own content: stable across renders, distinct per release.
-    identifier = hashlib.sha256((job.html + job.css).encode("utf-8")).hexdigest()[:32]
+    fetcher = job_fetcher(job)
+    # /ID from the document's own content: stable across renders and workspace folders
+    # (the CSS names files by absolute address), distinct per release.
+    identity = job.identity or hashlib.sha256((job.html + job.css).encode("utf-8")).hexdigest()
+    identifier = identity[:32]
     fatal: BaseException | None = None
     pdf: bytes = b""
     with _captured_log() as records:

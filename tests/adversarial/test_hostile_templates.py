@@ -194,43 +194,214 @@ def test_pdf_ignores_frames(tmp_path: Path, guard: Guard, monkeypatch: pytest.Mo
     assert result.exit_code == 0, result.output
 
 
+#: (id, stylesheet) -> where and what the refusal says. Each is refused while the
+#: stylesheet is read, for the page and the PDF alike, before anything could load it.
 STYLESHEETS = {
-    "import": "@import url(http://127.0.0.1:{port}/x.css);",
-    "font-face-file": "@font-face { font-family: x; src: url(file:///etc/passwd); }",
-    "background-remote": "body { background: url(//127.0.0.1:{port}/bg.png); }",
-    "style-end": "p::after { content: '</style><script>window.__pwned=1</script>'; }",
+    "import": ("@import url(http://127.0.0.1:{port}/x.css);", ":1:1: @import is not allowed"),
+    "import-escaped": (
+        "@\\69mport url(http://127.0.0.1:{port}/x.css);",
+        ":1:1: @import is not allowed",
+    ),
+    "import-string": ("@import '//127.0.0.1:{port}/x.css';", ":1:1: @import is not allowed"),
+    "font-face-file": (
+        "@font-face { font-family: x; src: url(file:///etc/passwd); }",
+        ":1:35: url(file:///etc/passwd) is not a relative address",
+    ),
+    "font-face-http": (
+        '@font-face { font-family: x; src: url("http://127.0.0.1:{port}/f.woff2"); }',
+        "is not a relative address",
+    ),
+    "background-remote": (
+        "body { background: url(//127.0.0.1:{port}/bg.png); }",
+        "url(//127.0.0.1:",
+    ),
+    "css-escape": (
+        "body { background: url(\\68ttp://127.0.0.1:{port}/bg.png); }",
+        "url(http://127.0.0.1:",
+    ),
+    "css-escape-in-name": (
+        'body { background: \\75rl("http://127.0.0.1:{port}/bg.png"); }',
+        "url(http://127.0.0.1:",
+    ),
+    "image-set": (
+        'body { background: image-set("http://127.0.0.1:{port}/bg.png" 1x); }',
+        ":1:30: url(http://127.0.0.1:",
+    ),
+    "webkit-image-set": (
+        'body { background: -webkit-image-set("//127.0.0.1:{port}/bg.png" 1x); }',
+        "url(//127.0.0.1:",
+    ),
+    "image-set-var": (
+        '.a { --u: "http://127.0.0.1:{port}/bg.png"; background: image-set(var(--u) 1x); }',
+        "var() inside an address",
+    ),
+    "src-function": ('body { background: src("http://127.0.0.1:{port}/bg.png"); }', "url(http"),
+    "nested-at-rules": (
+        "@media screen { @supports (display: grid) { p { cursor: url(//127.0.0.1:{port}/c) } } }",
+        "url(//127.0.0.1:",
+    ),
+    "custom-property": ("p { --x: url(http://127.0.0.1:{port}/x.png); }", "url(http://127.0.0.1:"),
+    "javascript": ("p { background: url('javascript:alert(1)'); }", "is not a relative address"),
+    "backslash-host": ("p { background: url(\\\\127.0.0.1/x.png); }", "backslash"),
+    "bad-url": ("p { background: url(http://127.0.0.1:{port}/a b); }", "not well-formed"),
+    "outside-the-folders": ("p { background: url(../../releases/r.yaml); }", "leads outside"),
+    "style-end": (
+        "p::after { content: '</style><script>window.__pwned=1</script>'; }",
+        "'</style'",
+    ),
 }
 
 
-@pytest.mark.parametrize("css", STYLESHEETS.values(), ids=STYLESHEETS.keys())
+@pytest.mark.parametrize(("css", "message"), STYLESHEETS.values(), ids=STYLESHEETS.keys())
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
 def test_an_organisation_stylesheet_cannot_reach_out(
-    css: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+    css: str,
+    message: str,
+    fmt: str,
+    tmp_path: Path,
+    guard: Guard,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    root = _project(
-        tmp_path,
-        "{% extends 'default:release.html.j2' %}\n",
-        style=_port(css, guard),
-    )
-    code, output = _render(root, guard, monkeypatch, "html")
-    assert code == 1, output
-    assert "outside address" in output or "'</style'" in output
-
-
-@pytest.mark.parametrize("css", STYLESHEETS.values(), ids=STYLESHEETS.keys())
-def test_an_organisation_stylesheet_fetches_nothing_for_the_pdf(
-    css: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Refused when WeasyPrint asks for it; an @import after other rules it never asks for.
-
-    Either way the guard (the fixture) proves nothing was read or fetched.
-    """
+    """Refused with the stylesheet's line and column; the guard (the fixture) proves
+    nothing was read or fetched."""
+    if "'</style'" in message and fmt == "pdf":
+        pytest.skip("'</style' only matters inside the page's <style>")
     root = _project(tmp_path, "{% extends 'default:release.html.j2' %}\n", style=_port(css, guard))
-    monkeypatch.chdir(root)
-    with guard.watching(root):
-        result = CliRunner().invoke(cli, ["render", "releases/r.yaml", "--format", "pdf"])
-    assert "Traceback" not in result.output
-    if result.exit_code:
-        assert "presser does not fetch" in result.output, result.output
+    code, output = _render(root, guard, monkeypatch, fmt)
+    assert code == 1, output
+    assert message in output, output
+    if "'</style'" not in message:
+        assert output.startswith("Error: templates/evil/style.css:1:"), output
+    assert len(output.strip().splitlines()) == 1, output
+
+
+#: (id, markup placed in a page) -> what the refusal names. Lines 1-2 of the
+#: template are harmless; each payload would make Chromium fetch or run something.
+PAGES = {
+    "script": ("<script>window.__pwned = 1</script>", "(a <script> that is not JSON-LD data)"),
+    "script-src": ('<script src="http://127.0.0.1:{port}/x.js"></script>', "(a <script src>)"),
+    "script-typed-like-data": (
+        '<script type="application/ld+json" src="http://127.0.0.1:{port}/x"></script>',
+        "(a <script src>)",
+    ),
+    "img-http": ('<img src="http://127.0.0.1:{port}/x.png" alt="">', "(a <img src>)"),
+    "img-entity": ('<img src="&#104;ttp://127.0.0.1:{port}/x.png">', "http://127.0.0.1:"),
+    "onload": ('<body onload="window.__pwned = 1">', "(an onload attribute on <body>)"),
+    "onerror-unquoted": ("<p onerror=x>x</p>", "(an onerror attribute on <p>)"),
+    "meta-refresh": (
+        '<meta http-equiv="refresh" content="0; url=http://127.0.0.1:{port}/">',
+        "(a <meta http-equiv>)",
+    ),
+    "base-href": ('<base href="http://127.0.0.1:{port}/">', "(<base>: a base address"),
+    "srcset": ('<img srcset="http://127.0.0.1:{port}/x.png 1x" alt="">', "(a <img srcset>)"),
+    "style-attribute-url": (
+        '<p style="background: url(http://127.0.0.1:{port}/bg.png)">x</p>',
+        "(a style attribute on <p>)",
+    ),
+    "style-attribute-escape": (
+        '<p style="background: u\\rl(//127.0.0.1:{port}/bg.png)">x</p>',
+        "(a style attribute on <p>)",
+    ),
+    "style-attribute-image-set": (
+        "<p style='background: image-set(\"//127.0.0.1:{port}/a.png\" 1x)'>x</p>",
+        "(a style attribute on <p>)",
+    ),
+    "svg-image-href": (
+        '<svg><image href="http://127.0.0.1:{port}/x.png" width="9" height="9"/></svg>',
+        "(a <image href>)",
+    ),
+    "svg-xlink": (
+        '<svg><use xlink:href="http://127.0.0.1:{port}/s.svg#a"/></svg>',
+        "(a <use xlink:href>)",
+    ),
+    "svg-fill-url": (
+        '<svg><rect fill="url(http://127.0.0.1:{port}/p.svg#g)"/></svg>',
+        "(a fill attribute on <rect>)",
+    ),
+    "svg-animate-href": (
+        '<svg><a><animate attributeName="href" values="javascript:alert(1)"/></a></svg>',
+        "(<animate>: an SVG animation)",
+    ),
+    "svg-style": (
+        "<svg><style>@&#105;mport 'http://127.0.0.1:{port}/x.css';</style></svg>",
+        "a <style> after an <svg>",
+    ),
+    "style-of-its-own": (
+        "<style>@import url(http://127.0.0.1:{port}/x.css);</style>",
+        "a <style> of its own",
+    ),
+    "self-closing-style": (
+        "<style/>@import url(http://127.0.0.1:{port}/x.css);</style>",
+        "a self-closing <style/>",
+    ),
+    "iframe": ('<iframe src="http://127.0.0.1:{port}/"></iframe>', "(<iframe>: a frame)"),
+    "iframe-srcdoc": ('<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>', "<iframe>"),
+    "object": ('<object data="http://127.0.0.1:{port}/x"></object>', "(<object>: an embedded"),
+    "embed": ('<embed src="http://127.0.0.1:{port}/x">', "(<embed>: an embedded object)"),
+    "link-stylesheet": (
+        '<link rel="stylesheet" href="http://127.0.0.1:{port}/x.css">',
+        "(<link>: a linked resource)",
+    ),
+    "link-prefetch": ('<link rel="dns-prefetch" href="//evil.example">', "(<link>"),
+    "video-poster": (
+        '<video poster="http://127.0.0.1:{port}/p.png"></video>',
+        "(a <video poster>)",
+    ),
+    "audio-source": (
+        '<audio><source src="http://127.0.0.1:{port}/a.mp3"></audio>',
+        "(a <source src>)",
+    ),
+    "input-image": ('<input type="image" src="http://127.0.0.1:{port}/i.png">', "<input src>"),
+    "body-background": ('<body background="http://127.0.0.1:{port}/b.png">', "<body background>"),
+    "form-action": ('<form action="http://127.0.0.1:{port}/"><button>x</button></form>', "action"),
+    "button-formaction": ('<button formaction="http://127.0.0.1:{port}/">x</button>', "formaction"),
+    "a-javascript": ('<a href="javascript:window.__pwned=1">x</a>', "(a <a href>)"),
+    "a-not-the-releases": ('<a href="https://tracker.example/">x</a>', "(a <a href>)"),
+    "a-ping": ('<a href="#top" ping="http://127.0.0.1:{port}/">x</a>', "(a <a ping>)"),
+    "script-end-with-attribute": (
+        '<script type="application/ld+json">{}</script x><img src="http://127.0.0.1:{port}/">'
+        "</script>",
+        "an end tag browsers read otherwise",
+    ),
+    "script-markup-in-svg": (
+        '<svg><script type="application/ld+json"><img src=x onerror=alert(1)></script></svg>',
+        "'<' inside a <script>",
+    ),
+    "comment-bang-end": (
+        '<!-- --!><img src="http://127.0.0.1:{port}/x.png"> -->',
+        "a comment holding '>'",
+    ),
+    "comment-abrupt": ('<!--><img src="http://127.0.0.1:{port}/x.png"> -->', "comment"),
+    "cdata": ('<![CDATA[ x > <img src="http://127.0.0.1:{port}/x.png"> ]]>', "<![CDATA"),
+}
+
+
+@pytest.mark.parametrize(("markup", "message"), PAGES.values(), ids=PAGES.keys())
+def test_a_template_cannot_make_the_page_fetch_or_run_script(
+    markup: str, message: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = "<!doctype html>\n<title>{{ release.headline }}</title>\n" + markup + "\n"
+    code, output = _render(_project(tmp_path, _port(template, guard)), guard, monkeypatch)
+    assert code == 1, output
+    assert output.startswith(f"Error: templates/evil/{TEMPLATE}: the page "), output
+    assert message in output, output
+    assert output.rstrip().endswith(
+        "a template cannot make the page fetch from outside or run script"
+    ), output
+    assert len(output.strip().splitlines()) == 1, output
+
+
+def test_the_same_payload_in_a_block_of_the_default_page(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An organisation that overrides one block is checked on the whole page it makes."""
+    template = (
+        "{% extends 'default:release.html.j2' %}\n"
+        '{% block footer %}<img src="http://127.0.0.1:{port}/x.png">{% endblock %}\n'
+    )
+    code, output = _render(_project(tmp_path, _port(template, guard)), guard, monkeypatch)
+    assert code == 1, output
+    assert f"templates/evil/{TEMPLATE}: the page would load http://127.0.0.1:" in output
 
 
 def test_a_harmless_template_renders(
