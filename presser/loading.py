@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -382,11 +383,19 @@ class _TreeBuilder:
         # Not fatal: every over-long word of the file is worth reporting.
         long_word = _long_word(value, self.limits.max_word_chars)
         if long_word is not None:
+            start, length = long_word
+            joiner = _JOINER.search(value, start, start + length)
+            joined = (
+                f", its parts joined by U+{ord(joiner.group()):04X} "
+                f"{unicodedata.name(joiner.group())}, where a line cannot break"
+                if joiner
+                else ""
+            )
             self.problem(
                 event.start_mark,
                 field_path,
-                f"a word of {long_word[1]:,} characters without a space (from character "
-                f"{long_word[0] + 1:,}); the limit is {self.limits.max_word_chars:,} "
+                f"a word of {length:,} characters without a space (from character "
+                f"{start + 1:,}{joined}); the limit is {self.limits.max_word_chars:,} "
                 "(max_word_chars)",
             )
         # Escapes in double quotes ("\e", "\x07", "\0") make characters the file's
@@ -419,11 +428,20 @@ class _TreeBuilder:
         self.stack.pop()
 
 
+# A word, for max_word_chars, is what the PDF's line breaker cannot break: no
+# white space but the no-break spaces (U+00A0, figure space U+2007, narrow
+# no-break space U+202F), which glue their neighbours into one word, as the word
+# joiner U+2060, U+FEFF and the non-breaking hyphen U+2011 (not white space) do.
+_WORD_CHARACTER = "[\\S\u00a0\u2007\u202f]"
+_JOINER = re.compile("[\u00a0\u2007\u202f\u2060\ufeff\u2011]")
+
+
 def _long_word(text: str, limit: int) -> tuple[int, int] | None:
-    """Where the first run of more than ``limit`` non-space characters starts, and its length."""
+    """Where the first run of more than ``limit`` unbreakable characters starts, and its length."""
     if len(text) <= limit:
         return None
-    match = re.search(rf"\S{{{limit + 1},}}", text)
+    # Tried only where a word starts, so each word is read once however long.
+    match = re.search(rf"(?<!{_WORD_CHARACTER}){_WORD_CHARACTER}{{{limit + 1},}}", text)
     return (match.start(), len(match.group())) if match else None
 
 

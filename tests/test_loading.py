@@ -268,6 +268,42 @@ def test_a_syntax_error_at_the_end_of_the_file_leaves_nothing_unchecked() -> Non
     assert not problem.endswith(NOT_CHECKED)
 
 
+#: What the PDF's line breaker cannot break at, so what joins words into one for max_word_chars.
+JOINERS = {
+    "\u00a0": "NO-BREAK SPACE",
+    "\u2007": "FIGURE SPACE",
+    "\u202f": "NARROW NO-BREAK SPACE",
+    "\u2060": "WORD JOINER",
+    "\ufeff": "ZERO WIDTH NO-BREAK SPACE",
+    "\u2011": "NON-BREAKING HYPHEN",
+}
+
+
+@pytest.mark.parametrize("joiner", sorted(JOINERS))
+def test_words_joined_so_no_line_can_break_count_as_one_word(joiner: str) -> None:
+    text = joiner.join(["ord"] * 600)  # 2,399 characters, none a line can break at
+    problems = refusal(f"lead: Ett {text} till\n")
+    assert problems == [
+        "r.yaml:1:7: lead: a word of 2,399 characters without a space (from character 5, "
+        f"its parts joined by U+{ord(joiner):04X} {JOINERS[joiner]}, where a line cannot "
+        "break); the limit is 2,000 (max_word_chars)"
+    ]
+
+
+def test_no_break_spaces_as_swedish_writes_them_are_no_long_word() -> None:
+    # 12 000 kr, 10 %, 08-452 73 22: no-break spaces inside short groups, 6,000 characters.
+    sentence = (
+        "Priset är 12\u00a0000\u00a0kr, en ökning med 10\u00a0%, ring 08-452\u00a073\u00a022. "
+    )
+    text = sentence * 100
+    assert load(f"lead: {text.strip()}\n") == {"lead": text.strip()}
+
+
+def test_a_word_just_at_the_limit_is_accepted_whatever_joins_it() -> None:
+    word = "\u00a0".join(["x"] * 1_000)  # 1,999 characters
+    assert load(f"lead: a {word} b {word}\n") == {"lead": f"a {word} b {word}"}
+
+
 def test_more_than_one_document_is_refused() -> None:
     assert refusal("a: 1\n---\nb: 2\n") == ["r.yaml:2:1: (root): only one YAML document per file"]
 
