@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from presser.lint.readability import syllables
 from presser.lint.registry import all_rules, selected
 from presser.lint.rules.organisation import near_misses
 from presser.lint.source import SourceText, align
-from presser.lint.text import TextField, prose, sentences
+from presser.lint.text import TextField, inline_links, prose, sentences
 from presser.lint.typography import quotation_marks, quote_pairs
 from presser.loading import load_bytes
 
@@ -65,6 +67,55 @@ def test_markdown_markup_is_not_prose() -> None:
     assert value[found.value_offset(at) :].startswith("mer om oss")
     spans = [found.text[a:b] for a, b in sentences(found.text)]
     assert spans == ["Rubrik", "Läs mer om oss nu.", "Sedan.", "punkt ett"]
+
+
+def test_a_bracket_inside_a_link_text_starts_the_link_again() -> None:
+    # As CommonMark reads it: "[a " stays text, "[b](u)" is the link.
+    found = prose(TextField(("lead",), "[a [b](https://a.se) c", "prose", markdown=True))
+    assert found.text == "[a b c"
+    assert list(inline_links("[a [b](https://a.se)")) == [("b", "https://a.se", 4, 7)]
+
+
+def test_a_link_url_may_hold_balanced_parentheses_and_an_autolink_no_angle() -> None:
+    value = "[Foo](https://sv.wikipedia.org/wiki/Foo_(bar)) <http:<https://a.se>"
+    links = [(text, url) for text, url, _, _ in inline_links(value)]
+    assert links == [
+        ("Foo", "https://sv.wikipedia.org/wiki/Foo_(bar)"),
+        ("https://a.se", "https://a.se"),
+    ]
+
+
+def _best_time(work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+#: Text that made the inline-markup and sentence patterns try again at each character.
+SLOW_BEFORE = {
+    "brackets": lambda n: "[" * n,
+    "spaced brackets": lambda n: "[ " * (n // 2),
+    "link openings": lambda n: "[a](" * (n // 4),
+    "link titles": lambda n: '[a](b "' * (n // 7),
+    "autolink openings": lambda n: "<http:" * (n // 6),
+    "a stop, then spaces": lambda n: "a." + " " * n + ".",
+    "a run of stops": lambda n: "." * n,
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SLOW_BEFORE))
+def test_prose_links_and_sentences_take_linear_time(shape: str) -> None:
+    def read(n: int) -> Callable[[], object]:
+        value = SLOW_BEFORE[shape](n)
+        field = TextField(("body",), value, "prose", markdown=True)
+        return lambda: (prose(field), list(inline_links(value)), sentences(value))
+
+    small, large = _best_time(read(2_000)), _best_time(read(20_000))
+    # Ten times the text: about ten times the time when linear, a hundred when not.
+    assert large < 20 * small, f"{small * 1000:.1f} ms, then {large * 1000:.1f} ms"
 
 
 @pytest.mark.parametrize(

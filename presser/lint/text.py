@@ -108,10 +108,15 @@ BREAK = "\n\n"
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+")
 _LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")
 _BLOCKQUOTE = re.compile(r"^[ \t]{0,3}>[ \t]?")
-# Inline markup: links and images keep their text, the rest goes.
+# Inline markup: links and images keep their text, the rest goes. Each repeated
+# part stops at the character that would start the next attempt (a link's text
+# at "[", its URL at an unbalanced "(", an autolink at "<") and none gives back
+# what it took, so a line of "[ [ [" or "<http:<http:" is read once, not once
+# per bracket. In "[a [b](u)" the link is "b", as CommonMark reads it.
 _INLINE = re.compile(
-    r"!?\[(?P<text>[^\]\n]*)\]\((?P<url>[^)\s]*)(?:\s+\"[^\"]*\")?\)"
-    r"|<(?P<auto>(?:https?|mailto|tel):[^>\s]*)>"
+    r"!?\[(?P<text>[^\[\]\n]*+)\]"
+    r"\((?P<url>(?:[^()\s]|\([^()\s]*+\))*+)(?:\s++\"[^\"]*+\")?\)"
+    r"|<(?P<auto>(?:https?|mailto|tel):[^<>\s]*+)>"
     r"|(?P<mark>\*\*|__|\*|`|(?<!\w)_(?=\S)|(?<=\S)_(?!\w))"
 )
 
@@ -172,8 +177,10 @@ _LETTERS = re.compile(r"[^\W\d_]")
 
 # A sentence ends at . ! ? or … (with closing quotes or brackets after them) before
 # white space and a capital, a digit or an opening quote; or at a paragraph break.
+# A run of stops is tried from its first character only, and no part gives back
+# what it took: a run of dots or of spaces is read once, not once per character.
 _SENTENCE_END = re.compile(
-    r"(?P<stop>[.!?…]+)[\"”’»)\]]*(?=\s+[\"“”„»«(\[–-]?\s*[^\W_a-zåäöæøü])"
+    r"(?<![.!?…])(?P<stop>[.!?…]++)[\"”’»)\]]*+(?=\s++[\"“”„»«(\[–-]?\s*+[^\W_a-zåäöæøü])"
     r"|(?P<break>\n[ \t]*\n)"
 )
 # Abbreviations after which a full stop and a capital do not end a sentence.
