@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .errors import safe_line
+
 if TYPE_CHECKING:
     from .build import Result
     from .workspace import Workspace
@@ -62,7 +64,8 @@ class BarProgress:
         self.bar.__enter__()
 
     def advance(self, result: Result) -> None:
-        self.bar.update(1, current_item=result.path.name)
+        # The name comes from a folder listing: escaped, so it cannot drive the terminal.
+        self.bar.update(1, current_item=safe_line(result.path.name))
 
     def finish(self) -> None:
         if self.bar is not None:

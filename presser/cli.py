@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from . import __version__
-from .errors import EXIT_PROBLEMS, ProblemsFound, printable, terminal_safe
+from .errors import EXIT_PROBLEMS, ProblemsFound, printable, safe_line, terminal_safe
 
 if TYPE_CHECKING:
     from .pipeline import RenderOptions
@@ -364,9 +364,10 @@ def orgs() -> None:
             profile = workspace.organisation(slug).profile
         except ProblemsFound as exc:
             problems.extend(exc.problems)
-            click.echo(f"{slug}\t(invalid: see below)")
+            click.echo(f"{safe_line(slug)}\t(invalid: see below)")
             continue
-        click.echo(f"{slug}\t{profile.name}\t{profile.language}\t{profile.timezone}")
+        cells = (slug, profile.name, profile.language, profile.timezone)
+        click.echo("\t".join(safe_line(cell) for cell in cells))
     if problems:
         raise ProblemsFound(problems)
 
@@ -412,10 +413,11 @@ def init(
         ask_country=_ask_country if _stdin_is_terminal() else None,
     )
     for path in made.created:
-        click.echo(f"Created {path}")
+        click.echo(f"Created {safe_line(str(path))}")
     if made.country is None:
+        profile = safe_line(str(made.created[0]))
         click.echo(
-            f"Note: no country for phone numbers; set country: in {made.created[0]} "
+            f"Note: no country for phone numbers; set country: in {profile} "
             "to write them without +",
             err=True,
         )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli import _workspace, cli
-from .errors import EXIT_PROBLEMS, UsageProblem
+from .errors import EXIT_PROBLEMS, UsageProblem, safe_line
 
 if TYPE_CHECKING:
     from .lint.command import Mode
@@ -101,6 +101,15 @@ Exit codes:
 """
 
 
+def _say(line: str, *, err: bool = False) -> None:
+    """Print one line of a step's outcome: file names, --by and notes escaped, on one line.
+
+    A name with a line break in it cannot start a line of its own, so a
+    publish --due log keeps one line per release.
+    """
+    click.echo(safe_line(line), err=err)
+
+
 def _who(by: str | None) -> str:
     from .workflow import current_user
 
@@ -125,7 +134,7 @@ def submit(file: Path, by: str | None) -> None:
     from .workflow import submit as submit_release
 
     step = submit_release(file, _workspace(file), by=_who(by))
-    click.echo(step.summary())
+    _say(step.summary())
 
 
 @cli.command(epilog=WORKFLOW_EXIT_CODES)
@@ -147,7 +156,7 @@ def approve(file: Path, by: str | None, note: str | None) -> None:
     from .workflow import approve as approve_release
 
     step = approve_release(file, _workspace(file), by=_who(by), note=note)
-    click.echo(step.summary())
+    _say(step.summary())
 
 
 @cli.command(epilog=WORKFLOW_EXIT_CODES)
@@ -165,7 +174,7 @@ def reject(file: Path, by: str | None, reason: str) -> None:
     from .workflow import reject as reject_release
 
     step = reject_release(file, _workspace(file), by=_who(by), reason=reason)
-    click.echo(f"{step.summary()}: {reason}")
+    _say(f"{step.summary()}: {reason}")
 
 
 PUBLISH_EXIT_CODES = """
@@ -229,7 +238,7 @@ def publish(
         for outcome in outcomes:
             counts[outcome.outcome] += 1
             if not (quiet and outcome.outcome == "waiting"):
-                click.echo(outcome.line(), err=outcome.outcome == "refused")
+                _say(outcome.line(), err=outcome.outcome == "refused")
         if outcomes and not (quiet and counts["published"] == counts["refused"] == 0):
             click.echo(", ".join(f"{n} {kind}" for kind, n in counts.items()) + ".")
         if counts["refused"]:
@@ -243,15 +252,15 @@ def publish(
     result = publish_release(paths[0], workspace, by=who, schedule=schedule)
     if result.folder is None:
         already = "already scheduled" if result.already_scheduled else "scheduled"
-        click.echo(
+        _say(
             f"{result.step.display}: {already}; presser publish --due publishes it from "
             f"{result.when.isoformat() if result.when else '?'}"
         )
         return
     shown = workspace.display(result.folder)
-    click.echo(f"{result.step.summary()}: v{result.step.version} -> {shown}/")
+    _say(f"{result.step.summary()}: v{result.step.version} -> {shown}/")
     for name in result.files:
-        click.echo(f"  {name}")
+        _say(f"  {name}")
 
 
 @cli.command(epilog=WORKFLOW_EXIT_CODES)
@@ -273,7 +282,7 @@ def correct(file: Path, by: str | None, note: str) -> None:
     from .workflow import correct as correct_release
 
     step = correct_release(file, _workspace(file), by=_who(by), note=note)
-    click.echo(f"{step.summary()}: version {step.version} started; edit, submit, approve, publish")
+    _say(f"{step.summary()}: version {step.version} started; edit, submit, approve, publish")
 
 
 @cli.command()

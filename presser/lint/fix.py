@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ProblemsFound
+from ..errors import ProblemsFound, terminal_safe
 from ..loading import load_bytes
 from .context import LintContext
 from .typography import (
@@ -60,14 +60,31 @@ class FixResult:
         return self.fixed != self.original
 
     def diff(self, shown_path: str) -> str:
-        return "".join(
-            difflib.unified_diff(
-                self.original.splitlines(keepends=True),
-                self.fixed.splitlines(keepends=True),
-                fromfile=f"a/{shown_path}",
-                tofile=f"b/{shown_path}",
-            )
+        """A unified diff of the fix, escaped for the terminal like every other output.
+
+        Lines are the file's own (split at line feeds only, so a U+2028 in a
+        value is shown as an escape rather than taken for a line end); every
+        line goes through :func:`presser.errors.terminal_safe`, which keeps å,
+        curly quotes and a CRLF file's line ends as they are.
+        """
+        lines = difflib.unified_diff(
+            _lines(self.original),
+            _lines(self.fixed),
+            fromfile=f"a/{shown_path}",
+            tofile=f"b/{shown_path}",
         )
+        shown = []
+        for line in lines:
+            if not line.endswith("\n"):  # the file's last line has no line end
+                line += "\n\\ No newline at end of file\n"
+            shown.append(terminal_safe(line))
+        return "".join(shown)
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` split after each line feed, every line keeping its end."""
+    lines = text.split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
 
 
 class UnsafeFix(Exception):
