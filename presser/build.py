@@ -31,17 +31,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build_cache import (
+    CACHE_NAME,
     BuildCache,
     Entry,
-    OrganisationDigests,
-    file_sha256,
-    inputs_digest,
     options_key,
+    output_record,
     presser_digest,
+    release_inputs,
     release_key,
-    sha256,
     up_to_date,
 )
+from .digest import file_sha256, recording
 from .errors import EXIT_PROBLEMS, PresserError, Problem, ProblemsFound, UsageProblem, WriteError
 
 if TYPE_CHECKING:
@@ -88,11 +88,10 @@ def default_jobs() -> int:
 
 @dataclass
 class Task:
-    """One release to render, with the digests taken before it was loaded."""
+    """One release to render, with the digest of its file taken before it was loaded."""
 
     path: Path
     release_sha: str
-    organisation_shas: dict[str, str]
 
 
 @dataclass
@@ -113,10 +112,10 @@ def render_one(
     out_dir: Path,
     options: RenderOptions,
     presser_sha: str,
-    organisation_digest: Callable[[str], str],
     printer: PdfPrinter | None = None,
 ) -> Result:
-    """Render and write one loaded release; the cache entry describes exactly what was written.
+    """Render and write one loaded release; the cache entry describes exactly what was written,
+    and what the render read to make it.
 
     The PDF is laid out by ``printer`` when given (see :mod:`presser.printer`).
     """
@@ -124,30 +123,22 @@ def render_one(
 
     result = Result(task.path)
     try:
-        slug = loaded.organisation.slug
-        organisation_sha = task.organisation_shas.get(slug) or organisation_digest(slug)
-        images = {
-            str(file): file_sha256(file)
-            for file in (loaded.image_file(image.path) for image in loaded.release.images)
-        }
-        inputs = inputs_digest(
-            release_sha=task.release_sha,
-            organisation=slug,
-            organisation_sha=organisation_sha,
-            images=images,
-            presser_sha=presser_sha,
-            options=options_key(options, out_dir),
+        # Taken before the render reads anything, so a change during it shows next time.
+        inputs = release_inputs(
+            loaded, task.release_sha, presser_sha, options_key(options, out_dir)
         )
         from .pipeline import render_outputs
 
         outputs: dict[str, dict[str, Any]] = {}
+        with recording() as reads:
+            rendered = render_outputs(loaded, out_dir, options, printer)
         # Everything is rendered before anything is written (a failure keeps the old outputs).
-        for fmt, data in render_outputs(loaded, out_dir, options, printer).items():
+        for fmt, data in rendered.items():
             target = out_dir / f"{loaded.stem}.{fmt}"
             write_atomic(target, data)
             result.written.append(target)
-            outputs[target.name] = {"size": len(data), "sha256": sha256(data)}
-        result.entry = Entry(inputs, slug, sorted(images), outputs)
+            outputs[target.name] = output_record(data)
+        result.entry = Entry(task.release_sha, inputs, reads, outputs)
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
     except PresserError as exc:
@@ -191,18 +182,23 @@ def run_build(
     jobs: int,
     force: bool = False,
     progress: Progress,
+    notify: Callable[[str], None] | None = None,
 ) -> BuildSummary:
     """Render the releases in ``files`` whose outputs are missing or out of date.
+
+    ``notify`` is given a line to show the user before anything is rendered:
+    that the output folder's cache was damaged, so everything is rendered again.
 
     Raises :class:`ProblemsFound` (nothing rendered) when a release to render
     is invalid, :class:`BuildFailed` when some could not be rendered (the
     others are written and recorded), and :class:`BuildInterrupted` on Ctrl-C.
     """
     _check_unique_stems(files)
-    cache = BuildCache.load(out_dir)
+    cache = BuildCache.load(out_dir, workspace.display(out_dir / CACHE_NAME))
     presser_sha = presser_digest(workspace)
-    organisation_digest = OrganisationDigests(workspace)
     options_text = options_key(options, out_dir)
+    if cache.note is not None and notify is not None:
+        notify(cache.note)
     summary = BuildSummary()
 
     tasks: list[Task] = []
@@ -211,20 +207,21 @@ def run_build(
         if release_sha is None:
             raise UsageProblem(f"cannot read {workspace.display(path)}")
         entry = None if force else cache.entries.get(release_key(path))
-        if up_to_date(
-            path,
-            release_sha,
-            entry,
-            out_dir=out_dir,
-            options=options,
-            options_text=options_text,
-            presser_sha=presser_sha,
-            organisation_digest=organisation_digest,
-            root=workspace.resolved_root,
-        ):
-            summary.up_to_date += 1
-        else:
-            tasks.append(Task(path, release_sha, {}))
+        if entry is not None and entry.release == release_sha:
+            # What the outputs depend on is read from the release now, never from the cache.
+            current = _load_quietly(path, workspace)
+            if current is not None and up_to_date(
+                current,
+                entry,
+                release_sha=release_sha,
+                out_dir=out_dir,
+                options=options,
+                options_text=options_text,
+                presser_sha=presser_sha,
+            ):
+                summary.up_to_date += 1
+                continue
+        tasks.append(Task(path, release_sha))
     if not tasks:
         cache.save_if_changed()
         return summary
@@ -248,18 +245,13 @@ def run_build(
     try:
         # Validated here, while the workers import WeasyPrint: every problem at once.
         loaded = _load_all([t.path for t in tasks], workspace)
-        for task, release in zip(tasks, loaded, strict=True):
-            slug = release.organisation.slug
-            task.organisation_shas = {slug: organisation_digest(slug)}
         progress.start(len(tasks))
         started = True
         if pool is not None:
             results = pool.run(tasks)
         else:
             results = (
-                render_one(
-                    task, release, out_dir, options, presser_sha, organisation_digest, printer
-                )
+                render_one(task, release, out_dir, options, presser_sha, printer)
                 for task, release in zip(tasks, loaded, strict=True)
             )
         failures = _collect(results, cache, progress, summary)
@@ -307,6 +299,16 @@ def run_build(
     if failures:
         raise failures
     return summary
+
+
+def _load_quietly(path: Path, workspace: Workspace) -> LoadedRelease | None:
+    """The release, or None when it has problems (then it is a task, and they are reported)."""
+    from .validation import load_release
+
+    try:
+        return load_release(path, workspace)
+    except ProblemsFound:
+        return None
 
 
 def _load_all(paths: list[Path], workspace: Workspace) -> list[LoadedRelease]:

@@ -1,12 +1,16 @@
 """The build cache: what ``presser build`` rendered from what, and whether it is up to date.
 
 Incremental: a release is rendered again only when something it depends on
-changed since its outputs were written. Its *inputs digest* covers
+changed since its outputs were written. What it depends on is taken from the
+release itself each time (the cache is told nothing it could be wrong about),
+and from what its last render read:
 
-- the bytes of its YAML file and of every image it places;
-- every file on its organisation's template search path: the organisation's
-  folder (``organisation.yaml``, templates, stylesheets, fonts), the
-  workspace's ``templates/_default/`` and the packaged defaults;
+- the bytes of its YAML file; its organisation, as the release names it now,
+  and that organisation's profile; the bytes of every image it places now;
+- exactly the files its last render read from the template search path (every
+  template, stylesheet and file a stylesheet reached, and every lookup that
+  found nothing), recorded while it rendered (:mod:`presser.digest`, the same
+  record an approval pins);
 - presser itself (its version and the bytes of its modules and translations),
   the WeasyPrint version, and the workspace's ``presser.yaml``;
 - the render options (formats, wire style, width, ASCII) and the output folder.
@@ -14,59 +18,39 @@ changed since its outputs were written. Its *inputs digest* covers
 The digests live in a small JSON file in the output folder
 (:data:`CACHE_NAME`), written atomically and only after the outputs it
 describes. An entry counts only while each output file is still there with the
-size and SHA-256 it records, so a deleted or damaged output is rendered again,
-and a missing, corrupt or foreign cache means a full build, never a wrong one.
-Every digest is taken *before* the file is used, so a file that changes
-during a build can only make the next build render again.
+size and SHA-256 it records, so a deleted or damaged output is rendered again;
+a missing or foreign cache means a full build, and a damaged one a full build
+with a one-line note, never a wrong build or a traceback. Every digest is
+taken *before* the file is used, so a file that changes during a build can
+only make the next build render again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .digest import ReadLog, TemplateFiles, file_sha256, sha256_hex, value_digest
 
 if TYPE_CHECKING:
     from .pipeline import RenderOptions
+    from .validation import LoadedRelease
     from .workspace import Workspace
 
 CACHE_NAME = ".presser-cache.json"
-_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: Bumped whenever the meaning of an entry changes; another number means a full build.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: A cache bigger than this is not read (an entry is well under 10 KB).
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+#: The lookups a read log may hold (see :class:`presser.digest.TemplateFiles`).
+_LOOKUPS = (TemplateFiles.OWN, TemplateFiles.DEFAULTS, TemplateFiles.TEMPLATE, TemplateFiles.ASSET)
 
 
 # --------------------------------------------------------------------------- digests
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str | None:
-    """The SHA-256 of a file's bytes, or None when it cannot be read."""
-    try:
-        return sha256(path.read_bytes())
-    except OSError:
-        return None
-
-
-def _folder_digest(folders: Sequence[Path]) -> str:
-    """One digest of every file under ``folders``: names, order of the folders, and bytes."""
-    digest = hashlib.sha256()
-    for index, folder in enumerate(folders):
-        digest.update(f"folder {index}\0".encode())
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
-        for path in files:
-            name = path.relative_to(folder).as_posix()
-            digest.update(f"{name}\0{file_sha256(path)}\0".encode())
-    return digest.hexdigest()
 
 
 def presser_digest(workspace: Workspace) -> str:
@@ -111,79 +95,78 @@ def options_key(options: RenderOptions, out_dir: Path) -> str:
     )
 
 
-def inputs_digest(
-    *,
-    release_sha: str,
-    organisation: str,
-    organisation_sha: str,
-    images: dict[str, str | None],
-    presser_sha: str,
-    options: str,
-) -> str:
-    """The digest of everything one release's outputs depend on."""
-    parts = [release_sha, organisation, organisation_sha, sorted(images.items()), presser_sha]
-    return sha256(json.dumps([*parts, options]).encode())
+def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, options: str) -> str:
+    """The digest of what one release's outputs depend on, besides the template files read.
 
+    Everything in it comes from the release as it is now: its bytes (taken
+    before it was loaded), the organisation it names and that profile's
+    values, and its images' bytes.
+    """
+    from .manifest import image_hashes
 
-class OrganisationDigests:
-    """Each organisation's template search path digest, computed once per build."""
-
-    def __init__(self, workspace: Workspace) -> None:
-        self.workspace = workspace
-        self._known: dict[str, str] = {}
-
-    def __call__(self, slug: str) -> str:
-        if slug not in self._known:
-            self._known[slug] = _folder_digest(self.workspace.template_search_path(slug))
-        return self._known[slug]
+    return value_digest(
+        {
+            "release": release_sha,
+            "organisation": loaded.organisation.slug,
+            "profile": loaded.organisation.document.data,
+            "images": image_hashes(loaded),
+            "presser": presser_sha,
+            "options": options,
+        }
+    )
 
 
 # --------------------------------------------------------------------------- the cache
+
+
+class DamagedCache(ValueError):
+    """A cache file that is not what presser writes."""
 
 
 @dataclass
 class Entry:
     """What the cache knows about one release's last render."""
 
-    inputs: str
-    organisation: str
-    images: list[str]
+    release: str  #: the SHA-256 of the release file it was rendered from
+    inputs: str  #: :func:`release_inputs` then
+    reads: ReadLog  #: every file the render read from the template search path
     outputs: dict[str, dict[str, Any]]  #: file name -> {"size": int, "sha256": str}
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "release": self.release,
             "inputs": self.inputs,
-            "organisation": self.organisation,
-            "images": self.images,
+            "reads": self.reads.as_json(),
             "outputs": self.outputs,
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> Entry | None:
-        """An entry, or None for anything malformed (which then counts as no entry)."""
-        try:
-            entry = cls(
-                inputs=data["inputs"],
-                organisation=data["organisation"],
-                images=list(data["images"]),
-                outputs=dict(data["outputs"]),
-            )
-        except (KeyError, TypeError, ValueError):
-            return None
-        well_formed = (
-            isinstance(entry.inputs, str)
-            and isinstance(entry.organisation, str)
-            # The cache is data from disk: a slug must be a plain folder name, never a path.
-            and _SLUG.fullmatch(entry.organisation) is not None
-            and all(isinstance(i, str) for i in entry.images)
-            and all(
-                isinstance(o, dict)
-                and isinstance(o.get("size"), int)
-                and isinstance(o.get("sha256"), str)
-                for o in entry.outputs.values()
-            )
+    def from_json(cls, data: Any) -> Entry:
+        """An entry back from :meth:`as_json`; anything else raises :class:`DamagedCache`."""
+        if not isinstance(data, dict) or set(data) != {"release", "inputs", "reads", "outputs"}:
+            raise DamagedCache("an entry is not of the form presser writes")
+        release, inputs, reads, outputs = (
+            data[k] for k in ("release", "inputs", "reads", "outputs")
         )
-        return entry if well_formed else None
+        if not (isinstance(release, str) and isinstance(inputs, str)):
+            raise DamagedCache("an entry's digests are not text")
+        if not isinstance(reads, dict) or not all(
+            isinstance(key, str) and key.startswith(_LOOKUPS) and "\0" not in key for key in reads
+        ):
+            raise DamagedCache("an entry's record of reads names something other than a lookup")
+        try:
+            log = ReadLog.from_json(reads)
+        except ValueError as exc:
+            raise DamagedCache(f"an entry's record of reads: {exc}") from None
+        if not isinstance(outputs, dict) or not all(
+            isinstance(name, str)
+            and isinstance(o, dict)
+            and type(o.get("size")) is int
+            and isinstance(o.get("sha256"), str)
+            for name, o in outputs.items()
+        ):
+            raise DamagedCache("an entry's outputs are not of the form presser writes")
+        return cls(release, inputs, log, dict(outputs))
 
 
 @dataclass
@@ -194,25 +177,33 @@ class BuildCache:
     entries: dict[str, Entry] = field(default_factory=dict)
     #: Whether the file on disk is exactly :attr:`entries` (then a no-change build writes nothing).
     intact: bool = False
+    #: Why the file on disk was not used, when it was there and damaged (one line, for the user).
+    note: str | None = None
 
     @classmethod
-    def load(cls, out_dir: Path) -> BuildCache:
-        """The cache in ``out_dir``; empty when missing, unreadable, corrupt or of other format."""
+    def load(cls, out_dir: Path, shown: str | None = None) -> BuildCache:
+        """The cache in ``out_dir``; empty when missing or of another format.
+
+        When it is damaged, what is damaged is not used (the whole file, or an
+        entry: then that release is rendered again) and :attr:`note` says so,
+        naming the file as ``shown``.
+        """
         path = out_dir / CACHE_NAME
         cache = cls(path)
+        shown = shown or str(path)
         try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            entries, damaged = _read(path)
+        except (FileNotFoundError, _Foreign):
             return cache
-        if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
+        except (OSError, DamagedCache) as exc:
+            cache.note = f"{shown}: {exc}; not used, so every release is rendered again"
             return cache
-        releases = data.get("releases")
-        if isinstance(releases, dict):
-            for key, value in releases.items():
-                entry = Entry.from_json(value)
-                if entry is not None:
-                    cache.entries[key] = entry
-            cache.intact = len(cache.entries) == len(releases)
+        cache.entries, cache.intact = entries, not damaged
+        if damaged:
+            count = f"{len(damaged)} entries" if len(damaged) > 1 else "an entry"
+            cache.note = (
+                f"{shown}: {count} damaged ({damaged[0]}); those releases are rendered again"
+            )
         return cache
 
     def save_if_changed(self) -> None:
@@ -231,6 +222,43 @@ class BuildCache:
         }
         data = {"format": CACHE_FORMAT, "presser": __version__, "releases": releases}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+class _Foreign(Exception):
+    """A cache of another format: written by another presser, so quietly not used."""
+
+
+def _read(path: Path) -> tuple[dict[str, Entry], list[str]]:
+    """The entries of a cache file, and what is wrong with each one left out."""
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_CACHE_BYTES + 1)
+    if len(raw) > MAX_CACHE_BYTES:
+        raise DamagedCache(f"larger than {MAX_CACHE_BYTES:,} bytes")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError and invalid UTF-8 alike
+        raise DamagedCache(f"not JSON ({exc})") from None
+    except RecursionError:
+        raise DamagedCache("not JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise DamagedCache("not a presser build cache")
+    if data.get("format") != CACHE_FORMAT:
+        raise _Foreign
+    releases = data.get("releases")
+    if not isinstance(releases, dict):
+        raise DamagedCache("its releases are not of the form presser writes")
+    entries: dict[str, Entry] = {}
+    damaged: list[str] = []
+    for key, value in releases.items():
+        # A key names a release by its resolved path; it is only ever compared.
+        if "\0" in key or not Path(key).is_absolute():
+            damaged.append("a release is not named by its path")
+            continue
+        try:
+            entries[key] = Entry.from_json(value)
+        except DamagedCache as exc:
+            damaged.append(str(exc))
+    return entries, damaged
 
 
 def release_key(path: Path) -> str:
@@ -256,39 +284,30 @@ def output_names(stem: str, options: RenderOptions) -> set[str]:
     return {f"{stem}.{fmt}" for fmt in options.formats}
 
 
+def output_record(data: bytes) -> dict[str, Any]:
+    """What an entry records of one output file."""
+    return {"size": len(data), "sha256": sha256_hex(data)}
+
+
 # --------------------------------------------------------------------------- up to date
 
 
 def up_to_date(
-    path: Path,
-    release_sha: str,
-    entry: Entry | None,
+    loaded: LoadedRelease,
+    entry: Entry,
     *,
+    release_sha: str,
     out_dir: Path,
     options: RenderOptions,
     options_text: str,
     presser_sha: str,
-    organisation_digest: Callable[[str], str],
-    root: Path,
 ) -> bool:
-    """Whether the outputs of ``path`` are there and were made from the current inputs."""
-    if entry is None:
+    """Whether the outputs of ``loaded`` are there and were made from its current inputs."""
+    if entry.release != release_sha:
         return False
-    # Image paths come from the cache file: read only regular files inside the workspace.
-    files = [Path(image) for image in entry.images]
-    if not all(f.is_relative_to(root) and f.resolve() == f and f.is_file() for f in files):
+    if entry.inputs != release_inputs(loaded, release_sha, presser_sha, options_text):
         return False
-    images = {image: file_sha256(Path(image)) for image in entry.images}
-    if any(sha is None for sha in images.values()):
+    files = TemplateFiles(loaded.workspace.template_search_path(loaded.organisation.slug))
+    if files.changed(entry.reads):
         return False
-    current = inputs_digest(
-        release_sha=release_sha,
-        organisation=entry.organisation,
-        organisation_sha=organisation_digest(entry.organisation),
-        images=images,
-        presser_sha=presser_sha,
-        options=options_text,
-    )
-    return current == entry.inputs and _outputs_intact(
-        entry, out_dir, output_names(path.stem, options)
-    )
+    return _outputs_intact(entry, out_dir, output_names(loaded.stem, options))

@@ -13,14 +13,14 @@ import importlib
 import multiprocessing
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build import EXIT_INTERRUPTED, Result, Task, render_one
-from .build_cache import OrganisationDigests, file_sha256
+from .digest import file_sha256
 from .errors import ProblemsFound
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ def _load_and_render(
     out_dir: Path,
     options: RenderOptions,
     presser_sha: str,
-    organisation_digest: Callable[[str], str],
 ) -> Result:
     """In a worker: read the release again (its digest taken first), then render it."""
     from .validation import load_release
@@ -49,8 +48,8 @@ def _load_and_render(
         return Result(task.path, problems=list(exc.problems))
     if current is None:  # pragma: no cover - it was just loaded
         return Result(task.path, error=f"{task.path}: the file could not be read")
-    task = Task(task.path, current, task.organisation_shas)
-    return render_one(task, loaded, out_dir, options, presser_sha, organisation_digest)
+    task = Task(task.path, current)
+    return render_one(task, loaded, out_dir, options, presser_sha)
 
 
 def _stop_on_sigterm(signum: int, frame: Any) -> None:
@@ -72,7 +71,6 @@ def _worker_main(
     from .workspace import find_workspace
 
     workspace = find_workspace(root)
-    organisation_digest = OrganisationDigests(workspace)
     # Imported once per worker (WeasyPrint takes most of a second), while the parent
     # validates the releases; then every release this worker renders is warm.
     warm_up = ["presser.context", "presser.renderers.text"]
@@ -99,9 +97,7 @@ def _worker_main(
                 connection.send(Result(task.path, error=broken))
                 continue
             try:
-                result = _load_and_render(
-                    task, workspace, out_dir, options, presser_sha, organisation_digest
-                )
+                result = _load_and_render(task, workspace, out_dir, options, presser_sha)
             except Exception as exc:  # a bug: report it, never leave the parent waiting
                 result = Result(task.path, error=f"internal error: {type(exc).__name__}: {exc}")
             connection.send(result)

@@ -251,6 +251,7 @@ def build(
         jobs=jobs or default_jobs(),
         force=force,
         progress=progress,
+        notify=lambda line: click.echo(f"Note: {safe_line(line)}", err=True),
     )
     if summary.slow_subsetting:
         from .renderers.pdf import SLOW_SUBSETTING_WARNING

@@ -134,7 +134,7 @@ class TemplateFiles:
         """
         # Jinja's own rule for template names: no "..", no separator inside a part.
         pieces = [part for part in name.split("/") if part not in ("", ".")]
-        if not pieces or any(part == ".." or "\\" in part for part in pieces):
+        if not pieces or "\0" in name or any(part == ".." or "\\" in part for part in pieces):
             raise LookupError(name)
         for folder in folders:
             candidate = Path(folder, *pieces)
@@ -157,7 +157,11 @@ class TemplateFiles:
         index, _, relative = where.partition("/")
         if not index.isdigit() or int(index) >= len(self.folders) or not relative:
             return None
-        return self.folders[int(index)] / relative
+        # Places come from records on disk (a history, a cache): never one that climbs out.
+        parts = relative.split("/")
+        if "\0" in relative or any(part in ("", ".", "..") or "\\" in part for part in parts):
+            return None
+        return self.folders[int(index)].joinpath(*parts)
 
     def reread(self, key: str) -> Read:
         """What the lookup ``key`` of a read log finds now."""

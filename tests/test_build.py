@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -23,9 +25,11 @@ from PIL import Image as PillowImage
 import presser.build
 import presser.build_cache
 import presser.build_pool
+import presser.digest
 from presser.build import EXIT_INTERRUPTED
 from presser.build_cache import CACHE_NAME
 from presser.cli import cli
+from presser.workspace import packaged_default_templates
 
 from .conftest import ORGANISATION_YAML, RELEASE_YAML, REPO, MakeWorkspace
 
@@ -150,49 +154,126 @@ def test_cache_deleted_means_a_full_build(workspace: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "why"),
     [
-        b"{not json",
-        b"",
-        b"\xff\xfe\x00",
-        b"[]",
-        b'{"format": 999, "releases": {}}',
-        b'{"format": 1, "releases": "nope"}',
-        b'{"format": 1, "releases": {"x": {"inputs": 3}}}',
+        (b"{not json", "not JSON"),
+        (b"", "not JSON"),
+        (b"\xff\xfe\x00", "not JSON"),
+        (b"[]", "not a presser build cache"),
+        (b"[" * 200_000 + b"]" * 200_000, "nested too deeply"),
+        (b'{"format": 2, "releases": "nope"}', "its releases are not of the form"),
     ],
 )
-def test_corrupt_cache_means_a_full_build(workspace: Path, damage: bytes) -> None:
+def test_a_damaged_cache_means_a_full_build_with_a_note(
+    workspace: Path, damage: bytes, why: str
+) -> None:
     build(*FAST)
     (workspace / "build" / CACHE_NAME).write_bytes(damage)
-    assert rendered(build(*FAST)) == ALL
+    result = CliRunner().invoke(cli, ["build", *FAST])
+    assert result.exit_code == 0, result.output
+    assert rendered(result) == ALL
+    notes = [line for line in result.stderr.splitlines() if line.startswith("Note:")]
+    assert len(notes) == 1 and why in notes[0], result.stderr
+    assert notes[0].startswith(f"Note: build/{CACHE_NAME}: ")
+    assert "Traceback" not in result.output
     assert rendered(build(*FAST)) == set()  # and the cache is whole again
 
 
-def test_an_entry_with_wrong_fields_counts_as_none(workspace: Path) -> None:
+@pytest.mark.parametrize(
+    "damage", [b'{"format": 999, "releases": {}}', b'{"format": 1, "releases": {}}']
+)
+def test_a_cache_of_another_format_means_a_quiet_full_build(workspace: Path, damage: bytes) -> None:
     build(*FAST)
+    (workspace / "build" / CACHE_NAME).write_bytes(damage)
+    result = build(*FAST)
+    assert rendered(result) == ALL
+    assert "Note:" not in result.stderr
+
+
+def _edit_entry(workspace: Path, stem: str, edit: Callable[[dict[str, Any]], None]) -> None:
     cache_file = workspace / "build" / CACHE_NAME
     cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    key = str((workspace / "releases" / "a1.yaml").resolve())
-    cache["releases"][key]["outputs"] = {"a1.html": {"size": "big"}}
+    edit(cache["releases"][str((workspace / "releases" / f"{stem}.yaml").resolve())])
     cache_file.write_text(json.dumps(cache), encoding="utf-8")
-    assert rendered(build(*FAST)) == {"a1"}
 
 
 @pytest.mark.parametrize(
-    ("field", "value"),
-    [("organisation", "../../.."), ("images", ["/dev/zero"]), ("images", ["/etc/hostname"])],
+    "edit",
+    [
+        lambda entry: entry.update(outputs={"a1.html": {"size": "big"}}),
+        lambda entry: entry.update(organisation="../../.."),
+        lambda entry: entry.update(images=["/dev/zero"]),
+        lambda entry: entry.update(reads=[]),
+        lambda entry: entry.update(reads={"asset:0/x\u0000y": {"where": None, "sha256": None}}),
+        lambda entry: entry.update(reads={"/etc/passwd": {"where": None, "sha256": None}}),
+        lambda entry: entry.update(reads={"asset:0/x": {"where": ["a"], "sha256": None}}),
+    ],
 )
-def test_a_cache_entry_never_leads_outside_the_workspace(
-    workspace: Path, field: str, value: object
+def test_a_damaged_entry_renders_its_release_again_with_a_note(
+    workspace: Path, edit: Callable[[dict[str, Any]], None]
 ) -> None:
-    # The cache is a file anyone with the output folder can edit: it must not make
-    # presser read a device forever or hash a tree outside the workspace.
+    build(*FAST)
+    _edit_entry(workspace, "a1", edit)
+    result = CliRunner().invoke(cli, ["build", *FAST])
+    assert result.exit_code == 0, result.output
+    assert rendered(result) == {"a1"}
+    assert "an entry damaged" in result.stderr and "rendered again" in result.stderr
+
+
+def test_a_cache_entry_never_leads_outside_the_workspace(workspace: Path, tmp_path: Path) -> None:
+    # The cache is a file anyone with the output folder can edit: a read it records
+    # is looked for again only inside the template folders, never by a path it gives.
+    build(*FAST)
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.css"
+    outside.write_text("h1 { }\n", encoding="utf-8")
+    place = "0/" + "../" * 12 + outside.as_posix().lstrip("/")
+    read = {"where": place, "sha256": presser.digest.file_sha256(outside)}
+    _edit_entry(workspace, "a1", lambda entry: entry["reads"].update({"asset:" + place: read}))
+    assert rendered(build(*FAST)) == {"a1"}
+
+
+def test_the_organisation_is_taken_from_the_release_not_the_cache(workspace: Path) -> None:
+    # An entry's reads copied from another organisation's release say nothing of this
+    # one's files: the search path is the one the release names now.
     build(*FAST)
     cache_file = workspace / "build" / CACHE_NAME
     cache = json.loads(cache_file.read_text(encoding="utf-8"))
-    cache["releases"][str((workspace / "releases" / "a1.yaml").resolve())][field] = value
+    entries = cache["releases"]
+    key = {stem: str((workspace / "releases" / f"{stem}.yaml").resolve()) for stem in ALL}
+    entries[key["b1"]]["reads"] = entries[key["a1"]]["reads"]
     cache_file.write_text(json.dumps(cache), encoding="utf-8")
-    assert rendered(build(*FAST)) == {"a1"}
+    (workspace / "templates" / "andra" / "style.css").write_text("h1 { color: red; }\n", "utf-8")
+    assert rendered(build(*FAST)) == {"b1"}
+
+
+def test_a_file_reached_from_a_stylesheet_is_part_of_the_inputs(workspace: Path) -> None:
+    organisation = workspace / "templates" / "andra"
+    (organisation / "bg.png").write_bytes(png("teal"))
+    (organisation / "style.css").write_text("h1 { background: url(bg.png); }\n", "utf-8")
+    build(*FAST)
+    (organisation / "bg.png").write_bytes(png("orange"))
+    assert rendered(build(*FAST)) == {"b1"}
+
+
+def test_a_template_added_to_shadow_a_default_is_a_change(workspace: Path) -> None:
+    build(*FAST)
+    default = packaged_default_templates() / "release.html.j2"
+    own = workspace / "templates" / "andra" / "release.html.j2"
+    own.write_text(default.read_text(encoding="utf-8") + "<!-- own -->\n", "utf-8")
+    assert rendered(build(*FAST)) == {"b1"}
+
+
+def test_a_hidden_template_file_is_part_of_the_inputs(workspace: Path) -> None:
+    organisation = workspace / "templates" / "andra"
+    default = packaged_default_templates() / "release.html.j2"
+    (organisation / "release.html.j2").write_text(
+        default.read_text(encoding="utf-8") + '{% include ".extra.html" %}\n', "utf-8"
+    )
+    (organisation / ".extra.html").write_text("<!-- first -->", "utf-8")
+    build(*FAST)
+    (organisation / ".extra.html").write_text("<!-- second -->", "utf-8")
+    assert rendered(build(*FAST)) == {"b1"}
+    assert "second" in (workspace / "build" / "b1.html").read_text(encoding="utf-8")
 
 
 def test_deleted_output_is_rendered_again(workspace: Path) -> None:
