@@ -34,13 +34,14 @@ hashes above; :mod:`presser.publishing` writes it, and the frozen check and
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .digest import Read, ReadLog, TemplateFiles, sha256_hex, sha256_tag, value_digest
-from .errors import PresserError, Problem
+from .errors import Problem, ProblemsFound
 from .workspace import Workspace
 
 if TYPE_CHECKING:
@@ -179,35 +180,83 @@ def published_versions(workspace: Workspace, stem: str) -> list[int]:
     return sorted(int(match.group(1)) for match in found if match)
 
 
-class ManifestProblem(PresserError):
-    """A manifest that cannot be read or does not describe its folder."""
+_SHA256_TAG = r"^sha256:[0-9a-f]{64}$"
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
+class ManifestFile(BaseModel):
+    """One file of a version folder, as the manifest records it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str = Field(description="The file's path inside the version folder.", min_length=1)
+    sha256: str = Field(description="The file's SHA-256.", pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(description="The file's size in bytes.", ge=0)
+
+
+class Manifest(BaseModel):
+    """``manifest.json`` of ``published/<stem>/v<N>/``: what was published, from what, by whom."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: int = Field(description=f"The manifest format ({MANIFEST_FORMAT}).")
+    release: str = Field(description="The release file, from the workspace root.", min_length=1)
+    version: int = Field(description="The version this folder holds.", ge=1)
+    published: str = Field(description="The release's publication time.")
+    published_at: str = Field(description="When publish ran.")
+    published_by: str = Field(description="Who ran publish.")
+    approved_by: str = Field(description="Who approved what was published.")
+    approved_at: str = Field(description="When it was approved.")
+    content_hash: str = Field(description="The content hash approved.", pattern=_SHA256_TAG)
+    release_hash: str = Field(description="The release's own part of it.", pattern=_SHA256_TAG)
+    template_hash: str = Field(description="The organisation's part of it.", pattern=_SHA256_TAG)
+    inputs: dict[str, str] = Field(description="Every file the render read, with its hash.")
+    presser_version: str = Field(description="The presser that published it.")
+    fields: dict[str, str] = Field(description="A hash per content field of the release.")
+    images: dict[str, str] = Field(description="The SHA-256 of each image, by its path.")
+    files: list[ManifestFile] = Field(description="Every other file of the folder.")
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value: int) -> int:
+        if value != MANIFEST_FORMAT:
+            raise ValueError(f"this presser reads manifests of format {MANIFEST_FORMAT}")
+        return value
+
+
+def read_manifest(folder: Path, shown: str | None = None) -> Manifest:
+    """The manifest of a version folder, read as every file presser reads is.
+
+    Through the safe loader (JSON is YAML's flow style), then the model: a
+    damaged manifest raises :class:`ProblemsFound`, each problem at its line
+    and column in the file (``shown``, by default its path), never a traceback.
+    """
+    from pydantic import ValidationError
+
+    from .loading import load_file
+    from .problems import problems_from_validation
+
     path = folder / MANIFEST
+    document = load_file(path, display_path=f"{shown}/{MANIFEST}" if shown else None)
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ManifestProblem(f"{path}: not a readable presser manifest ({exc})") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
-        raise ManifestProblem(f"{path}: not a presser manifest (format {MANIFEST_FORMAT})")
-    return manifest
+        return Manifest.model_validate(document.data)
+    except ValidationError as exc:
+        raise ProblemsFound(problems_from_validation(document, exc)) from None
 
 
-def verify_manifest(folder: Path) -> list[str]:
+def verify_manifest(folder: Path, manifest: Manifest | None = None) -> list[str]:
     """What in a version folder no longer matches its manifest (empty: all files verify)."""
-    manifest = read_manifest(folder)
+    manifest = manifest or read_manifest(folder)
     mismatches = []
     listed = set()
-    for entry in manifest.get("files", []):
-        name = str(entry.get("path", ""))
+    for entry in manifest.files:
+        name = entry.path
         listed.add(name)
         file = folder / name
-        if Path(name).is_absolute() or ".." in Path(name).parts:
+        if "\0" in name or Path(name).is_absolute() or ".." in Path(name).parts:
             mismatches.append(f"{name} is not a file of this folder")
         elif not file.is_file():
             mismatches.append(f"{name} is missing")
-        elif sha256_hex(file.read_bytes()) != entry.get("sha256"):
+        elif sha256_hex(file.read_bytes()) != entry.sha256:
             mismatches.append(f"{name} differs from its SHA-256 in the manifest")
     for file in sorted(folder.rglob("*")):
         name = file.relative_to(folder).as_posix()
@@ -231,15 +280,15 @@ def frozen_problems(loaded: LoadedRelease) -> list[Problem]:
     document = loaded.document
     shown = loaded.workspace.display(folder)
     try:
-        manifest = read_manifest(folder)
-    except ManifestProblem as exc:
-        return [document.problem((), str(exc))]
+        manifest = read_manifest(folder, shown)
+    except ProblemsFound as exc:
+        return exc.problems
     fix = (
         f"a published release is frozen (its v{release.version} is in {shown}/); "
         f"to change it, run: presser correct {loaded.workspace.display(loaded.path)} --note '…'"
     )
     problems = []
-    was: dict[str, str] = manifest.get("fields", {})
+    was = manifest.fields
     now = field_hashes(loaded)
     for key in sorted(set(was) | set(now), key=lambda k: (k not in now, k)):
         if key not in now:
@@ -248,7 +297,7 @@ def frozen_problems(loaded: LoadedRelease) -> list[Problem]:
             problems.append(
                 document.problem((key,), f"changed after publishing; {fix}", at_key=True)
             )
-    images_was: dict[str, str] = manifest.get("images", {})
+    images_was = manifest.images
     for index, image in enumerate(release.images):
         if image.path in images_was and images_was[image.path] != image_hashes(loaded)[image.path]:
             problems.append(
@@ -258,6 +307,6 @@ def frozen_problems(loaded: LoadedRelease) -> list[Problem]:
             )
     problems += [
         document.problem((), f"{shown}/{mismatch}; published outputs are never edited")
-        for mismatch in verify_manifest(folder)
+        for mismatch in verify_manifest(folder, manifest)
     ]
     return problems

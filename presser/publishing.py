@@ -39,7 +39,6 @@ from .loading import load_file
 from .manifest import (
     MANIFEST,
     MANIFEST_FORMAT,
-    ManifestProblem,
     changed_inputs,
     content_hash,
     field_hashes,
@@ -471,7 +470,7 @@ def finish_interrupted(path: Path, workspace: Workspace) -> Published | None:
         staging = _staging_of(entry, loaded, folder)
         if staging is None:
             continue
-        files = tuple(str(e["path"]) for e in read_manifest(staging).get("files", []))
+        files = tuple(e.path for e in read_manifest(staging).files)
         _put_in_place(staging, folder, display, workspace)
         if release.status == "published" and entry.version == release.version:
             step = Step(
@@ -493,8 +492,8 @@ def _staging_of(entry: HistoryEntry, loaded: LoadedRelease, folder: Path) -> Pat
     assert entry.version is not None
     for staging in _staging_folders(folder.parent, entry.version):
         try:
-            manifest = read_manifest(staging)
-        except ManifestProblem:
+            manifest = read_manifest(staging).model_dump()
+        except ProblemsFound:
             continue
         if all(manifest.get(key) == value for key, value in expected.items()):
             return staging
@@ -517,9 +516,9 @@ def _check_same_release(loaded: LoadedRelease) -> None:
         return
     try:
         previous = read_manifest(version_folder(workspace, loaded.stem, versions[-1]))
-    except ManifestProblem:
-        return
-    owner = workspace.root / str(previous.get("release", ""))
+    except ProblemsFound:
+        return  # validate reports it
+    owner = workspace.root / previous.release
     if owner.resolve() != loaded.path.resolve() and owner.is_file():
         raise Refused(
             workspace.display(loaded.path),
