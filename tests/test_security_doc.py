@@ -38,3 +38,19 @@ def test_the_promise_and_the_answers_to_known_cves_are_there() -> None:
 
 def test_the_readme_links_it() -> None:
     assert "(SECURITY.md)" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_file_it_names_exists() -> None:
+    # The promise is only as good as the code and the tests it points to.
+    named = set(re.findall(r"`((?:presser|tests)/[\w/.-]+\.py)`", SECURITY))
+    assert named, "SECURITY.md names no module or test"
+    missing = sorted(name for name in named if not (REPO / name).is_file())
+    assert not missing, missing
+
+
+def test_every_item_of_the_attack_is_listed_with_a_test() -> None:
+    section = SECURITY.split("## Fixed after the attack", 1)[1].split("\n## ", 1)[0]
+    listed: set[int] = set()
+    for row in re.findall(r"^\| ([\d, ]+) \|.*\| (`tests/.*`) \|$", section, re.MULTILINE):
+        listed.update(int(n) for n in row[0].split(","))
+    assert listed == set(range(1, 19))

@@ -106,6 +106,38 @@ def test_sandbox_escape_is_a_clean_template_error(
     assert len(output.strip().splitlines()) == 1, output
 
 
+@pytest.mark.parametrize("fmt", ["html", "pdf"])
+def test_a_template_s_output_is_capped_as_it_is_made(
+    fmt: str, tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each value and range is within the sandbox's caps; the loop is what runs away
+    # (10**10 times 1 MB reached 1.67 GB in 5 s before max_output_bytes).
+    template = (
+        "<!doctype html>\n<title>{{ release.headline }}</title>\n"
+        "{% for i in range(10**5) %}{% for j in range(10**5) %}"
+        "{{ 'x' * 10**5 }}{% endfor %}{% endfor %}\n"
+    )
+    code, output = _render(_project(tmp_path, template), guard, monkeypatch, fmt)
+    assert code == 1, output
+    assert output.startswith(f"Error: templates/evil/{TEMPLATE}"), output
+    assert "larger than 8 MiB (max_output_bytes)" in output, output
+    assert len(output.strip().splitlines()) == 1, output
+
+
+def test_max_output_bytes_is_the_workspace_s_setting(
+    tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = "<!doctype html>\n<title>{{ release.headline }}</title>\n{{ 'x' * 200000 }}\n"
+    _project(tmp_path, template)
+    (tmp_path / "presser.yaml").write_text("limits:\n  max_output_bytes: 100000\n", "utf-8")
+    code, output = _render(tmp_path, guard, monkeypatch)
+    assert code == 1 and "(max_output_bytes)" in output, output
+    (tmp_path / "presser.yaml").write_text("limits:\n  max_output_bytes: 1000000\n", "utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["render", "releases/r.yaml", "--format", "html"])
+    assert result.exit_code == 0, result.output
+
+
 def test_extends_outside_the_template_folders(
     tmp_path: Path, guard: Guard, monkeypatch: pytest.MonkeyPatch
 ) -> None:
