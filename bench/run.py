@@ -48,7 +48,7 @@ WEASYPRINT = str(BIN / "weasyprint")
 
 def plain_tree(path: Path) -> Any:
     """A seed release as presser reads it: every scalar stays text."""
-    from presser.loading import load_file
+    from presser.source.loading import load_file
 
     return load_file(path).data
 
@@ -178,12 +178,12 @@ def verdict(ratio: float | None, test: Callable[[float], bool]) -> bool | None:
 
 def print_stylesheet_inputs(workspace: Path, releases: Sequence[Path], folder: Path) -> None:
     """The exact HTML and CSS presser hands WeasyPrint for each release, as files."""
-    from presser.context import build_context
-    from presser.renderers.html import TEMPLATE
-    from presser.renderers.pdf import print_stylesheet
-    from presser.templating import environment, render_template
-    from presser.validation import load_release
-    from presser.workspace import find_workspace
+    from presser.render.context import build_context
+    from presser.render.html import TEMPLATE
+    from presser.render.pdf import print_stylesheet
+    from presser.render.templating import environment, render_template
+    from presser.source.validation import load_release
+    from presser.source.workspace import find_workspace
 
     space = find_workspace(workspace)
     out = workspace / "build-loop"

@@ -43,20 +43,15 @@ if atheris is not None:
     # Coverage feedback from presser's own code (PyYAML's parser is C, pydantic-core Rust).
     with atheris.instrument_imports(include=["presser"]):
         # The render path imports these lazily; imported here, they are instrumented too.
-        import presser.context
-        import presser.markdown
-        import presser.renderers.text
-        import presser.text_style
-        import presser.transliterate  # noqa: F401
         from presser.errors import PresserError, ProblemsFound
-        from presser.pipeline import RenderOptions, render_outputs
-        from presser.validation import load_release
-        from presser.workspace import Workspace
+        from presser.render.pipeline import RenderOptions, render_outputs
+        from presser.source.validation import load_release
+        from presser.source.workspace import Workspace
 else:
     from presser.errors import PresserError, ProblemsFound
-    from presser.pipeline import RenderOptions, render_outputs
-    from presser.validation import load_release
-    from presser.workspace import Workspace
+    from presser.render.pipeline import RenderOptions, render_outputs
+    from presser.source.validation import load_release
+    from presser.source.workspace import Workspace
 
 # A 1x1 PNG, so that seeds with an image can validate.
 PIXEL_PNG = bytes.fromhex(

@@ -3,7 +3,7 @@
 ``python -m presser.docs format`` prints docs/format.md (every field of the
 release and organisation format, from the models); ``python -m presser.docs
 context`` prints docs/context.md (every field of the render context, from the
-``#:`` comments in :mod:`presser.context`). ``make docs`` writes both; a test
+``#:`` comments in :mod:`presser.render.context`). ``make docs`` writes both; a test
 checks the committed files are current.
 """
 
@@ -19,8 +19,9 @@ import typing
 from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 
-from . import context, model
-from .limits import limit_docs
+from .render import context
+from .source import model
+from .source.limits import limit_docs
 
 FORMAT_MODELS: tuple[type[BaseModel], ...] = (
     model.Release,
@@ -50,7 +51,7 @@ CONTEXT_CLASSES = (
 
 def _type_name(annotation: object) -> str:
     text = str(annotation) if not isinstance(annotation, type) else annotation.__name__
-    text = re.sub(r"typing\.|presser\.\w+\.|Annotated\[(\w+), .*?\]", r"\1", text)
+    text = re.sub(r"typing\.|presser\.(?:\w+\.)+|Annotated\[(\w+), .*?\]", r"\1", text)
     text = re.sub(r"<class '(\w+)'>", r"\1", text)
     text = text.replace("NoneType", "None").replace("markupsafe.", "")
     return text
@@ -100,7 +101,7 @@ def format_reference() -> str:
     out = [
         "# Format reference",
         "",
-        "Generated from `presser/model.py` by `make docs`; do not edit by hand.",
+        "Generated from `presser/source/model.py` by `make docs`; do not edit by hand.",
         "The author's introduction is the release-format spec; this is every field.",
         "",
     ]
@@ -162,7 +163,7 @@ limits:
 
 
 def files_and_limits() -> list[str]:
-    """The file rules and the table of limits, from :mod:`presser.limits`."""
+    """The file rules and the table of limits, from :mod:`presser.source.limits`."""
     out = [FILES_TEXT, "| limit | default | what it bounds |", "| --- | --- | --- |"]
     for name, default, doc in limit_docs():
         out.append(f"| `{name}` | {default} | {doc} |")
@@ -192,7 +193,7 @@ def context_reference() -> str:
     out = [
         "# Render context",
         "",
-        "Generated from `presser/context.py` by `make docs`; do not edit by hand.",
+        "Generated from `presser/render/context.py` by `make docs`; do not edit by hand.",
         "Templates receive one `ReleaseContext` as `release`; every field below is",
         "plain data. HTML fields are safe `Markup`; everything else is autoescaped.",
         "",

@@ -15,9 +15,9 @@ import phonenumbers
 from pydantic import ValidationError
 
 from .errors import UsageProblem
-from .model import Organisation
-from .schema import release_schema_text
-from .workspace import ORGANISATION_FILE, UnknownOrganisation, Workspace
+from .source.model import Organisation
+from .source.schema import release_schema_text
+from .source.workspace import ORGANISATION_FILE, UnknownOrganisation, Workspace
 from .writing import write_atomic
 
 SCHEMA_FILE = Path("schema") / "release.schema.json"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import UsageProblem, WriteError, safe_line
-from .workspace import Workspace
+from .source.workspace import Workspace
 
 TEMP_PREFIX = ".presser-"
 # Output temporaries carry their writer's process id: ".presser-<pid>-<random>.tmp".

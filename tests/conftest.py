@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from presser.workspace import Workspace, find_workspace
+from presser.source.workspace import Workspace, find_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 
 from presser.lint import Finding, lint_release
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from .conftest import ORGANISATION_YAML, MakeWorkspace
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from presser.pipeline import RenderOptions, render_release
-from presser.validation import load_release, release_files
-from presser.workspace import Workspace
+from presser.render.pipeline import RenderOptions, render_release
+from presser.source.validation import load_release, release_files
+from presser.source.workspace import Workspace
 
 from .conftest import RELEASE_YAML, REPO, MakeWorkspace
 

@@ -22,14 +22,14 @@ import pytest
 from click.testing import CliRunner, Result
 from PIL import Image as PillowImage
 
-import presser.build
-import presser.build_cache
-import presser.build_pool
+import presser.build.cache
+import presser.build.pool
+import presser.build.run
 import presser.digest
-from presser.build import EXIT_INTERRUPTED
-from presser.build_cache import CACHE_NAME
+from presser.build.cache import CACHE_NAME
+from presser.build.run import EXIT_INTERRUPTED
 from presser.cli import cli
-from presser.workspace import packaged_default_templates
+from presser.source.workspace import packaged_default_templates
 
 from .conftest import ORGANISATION_YAML, RELEASE_YAML, REPO, MakeWorkspace
 
@@ -52,8 +52,8 @@ def png(colour: str) -> bytes:
 def steady_presser_digest(monkeypatch: pytest.MonkeyPatch) -> None:
     """presser's own files are part of every digest; pin them, so that edits made to
     this checkout while the tests run cannot make a "nothing changed" build render."""
-    # Patched where run_build looks it up (it is defined in presser.build_cache).
-    monkeypatch.setattr(presser.build, "presser_digest", lambda workspace: "presser-under-test")
+    # Patched where run_build looks it up (it is defined in presser.build.cache).
+    monkeypatch.setattr(presser.build.run, "presser_digest", lambda workspace: "presser-under-test")
 
 
 @pytest.fixture
@@ -306,7 +306,7 @@ def test_other_options_render_again(workspace: Path) -> None:
 
 def test_another_presser_renders_again(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(*FAST)
-    monkeypatch.setattr(presser.build, "presser_digest", lambda workspace: "another presser")
+    monkeypatch.setattr(presser.build.run, "presser_digest", lambda workspace: "another presser")
     assert rendered(build(*FAST)) == ALL
 
 
@@ -314,13 +314,13 @@ def test_presser_digest_covers_the_code_and_the_settings(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.undo()  # the real digest
-    from presser.workspace import Workspace
+    from presser.source.workspace import Workspace
 
     here = Workspace(workspace)
-    before = presser.build_cache.presser_digest(here)
-    assert presser.build_cache.presser_digest(here) == before
+    before = presser.build.cache.presser_digest(here)
+    assert presser.build.cache.presser_digest(here) == before
     (workspace / "presser.yaml").write_text("limits:\n  max_depth: 20\n", encoding="utf-8")
-    assert presser.build_cache.presser_digest(here) != before
+    assert presser.build.cache.presser_digest(here) != before
 
 
 def test_removed_release_leaves_the_cache(workspace: Path) -> None:
@@ -381,14 +381,14 @@ def test_template_error_in_one_organisation_fails_only_its_releases(workspace: P
 def test_a_worker_that_dies_fails_only_its_release(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    render = presser.build_pool._load_and_render
+    render = presser.build.pool._load_and_render
 
-    def crash_on_a2(task: presser.build.Task, *args: object) -> presser.build.Result:
+    def crash_on_a2(task: presser.build.run.Task, *args: object) -> presser.build.run.Result:
         if task.path.stem == "a2":
             os._exit(3)  # as a segfault in a C library or the out-of-memory killer would
         return render(task, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(presser.build_pool, "_load_and_render", crash_on_a2)
+    monkeypatch.setattr(presser.build.pool, "_load_and_render", crash_on_a2)
     result = CliRunner().invoke(cli, ["build", *FAST, "--jobs", "2"])
     assert result.exit_code == 1
     assert rendered(result) == {"a1", "b1", "img"}
@@ -402,16 +402,16 @@ def test_slow_font_subsetting_is_warned_about_once(
 ) -> None:
     import weasyprint.pdf.fonts
 
-    import presser.renderers.pdf
+    import presser.render.pdf
 
     # As on a machine without libharfbuzz-subset0: WeasyPrint falls back to fontTools.
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
-    monkeypatch.setattr(presser.renderers.pdf, "_slow_subsetting_seen", False)
+    monkeypatch.setattr(presser.render.pdf, "_slow_subsetting_seen", False)
     (workspace / "releases" / "img.yaml").unlink()
     # (Forked workers inherit the fallback from this process.)
     result = CliRunner().invoke(cli, ["build", "--jobs", jobs, "--format", "pdf"])
     assert result.exit_code == 0, result.output
-    warning = presser.renderers.pdf.SLOW_SUBSETTING_WARNING
+    warning = presser.render.pdf.SLOW_SUBSETTING_WARNING
     assert result.output.count(warning) == 1
     assert "libharfbuzz-subset0" in warning
 
@@ -420,8 +420,8 @@ def test_no_change_build_imports_no_renderer(workspace: Path) -> None:
     build()  # every format, so that the check below has PDFs to skip
     probe = (
         "import sys\n"
-        "import presser.build\n"
-        "presser.build.presser_digest = lambda workspace: 'presser-under-test'\n"
+        "import presser.build.run\n"
+        "presser.build.run.presser_digest = lambda workspace: 'presser-under-test'\n"
         "from presser.cli import cli\n"
         "try:\n"
         "    cli(['build'], standalone_mode=False)\n"
@@ -449,8 +449,8 @@ def test_ctrl_c_stops_cleanly_and_keeps_only_complete_files(workspace: Path) -> 
         (workspace / "releases" / f"many{number:02}.yaml").write_text(text, encoding="utf-8")
     probe = (
         "import sys\n"
-        "import presser.build\n"
-        "presser.build.presser_digest = lambda workspace: 'presser-under-test'\n"
+        "import presser.build.run\n"
+        "presser.build.run.presser_digest = lambda workspace: 'presser-under-test'\n"
         "from presser.cli import main\n"
         "sys.argv = ['presser', 'build', '--jobs', '2']\n"
         "main()\n"
@@ -524,9 +524,9 @@ def test_a_warm_process_compiles_and_loads_everything_once(
     import babel.localedata
     import jinja2
 
-    from presser.pipeline import RenderOptions, render_outputs
-    from presser.validation import load_release
-    from presser.workspace import Workspace
+    from presser.render.pipeline import RenderOptions, render_outputs
+    from presser.source.validation import load_release
+    from presser.source.workspace import Workspace
 
     here = Workspace(workspace)
     options = RenderOptions(formats=("html", "txt"))

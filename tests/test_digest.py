@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from presser.digest import Read, ReadLog, TemplateFiles, recording
-from presser.pipeline import RenderOptions, render_outputs
-from presser.validation import load_release
+from presser.render.pipeline import RenderOptions, render_outputs
+from presser.source.validation import load_release
 
 from .conftest import RELEASE_YAML, MakeWorkspace
 

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from presser import docs
 from presser.cli import cli
-from presser.pipeline import RenderOptions, render_outputs
-from presser.validation import load_release
+from presser.render.pipeline import RenderOptions, render_outputs
+from presser.source.validation import load_release
 
 from .conftest import REPO, MakeWorkspace
 

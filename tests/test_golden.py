@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from presser.pipeline import RenderOptions, render_outputs
-from presser.validation import load_release, release_files
-from presser.workspace import Workspace
+from presser.render.pipeline import RenderOptions, render_outputs
+from presser.source.validation import load_release, release_files
+from presser.source.workspace import Workspace
 
 from .conftest import REPO
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from presser.context import ReleaseContext, build_context
 from presser.errors import TemplateProblem
-from presser.renderers.html import render_html
-from presser.templating import environment
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.render.context import ReleaseContext, build_context
+from presser.render.html import render_html
+from presser.render.templating import environment
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from .conftest import ORGANISATION_YAML, MakeWorkspace
 
@@ -115,7 +115,7 @@ REAL = [
 
 @pytest.fixture(scope="module", params=REAL)
 def real(request: pytest.FixtureRequest) -> tuple[ReleaseContext, bytes, Node]:
-    from presser.workspace import find_workspace
+    from presser.source.workspace import find_workspace
 
     workspace = find_workspace(Path(__file__).parent.parent)
     context = context_of(workspace, workspace.releases_dir / request.param)

@@ -15,10 +15,10 @@ import pytest
 from PIL import Image as PillowImage
 
 from presser.errors import ProblemsFound, TemplateProblem
-from presser.images import ImageRefused, check_image_bytes, check_image_file
-from presser.limits import Limits
-from presser.renderers.pdf import served_type
-from presser.validation import load_release
+from presser.render.pdf import served_type
+from presser.source.images import ImageRefused, check_image_bytes, check_image_file
+from presser.source.limits import Limits
+from presser.source.validation import load_release
 
 from .conftest import REPO, MakeWorkspace
 
@@ -234,9 +234,9 @@ def test_fetcher_refuses_anything_else(name: str, content: bytes) -> None:
 
 
 def test_pdf_refuses_an_svg_a_stylesheet_asks_for(make_workspace: MakeWorkspace) -> None:
-    from presser.context import build_context
-    from presser.renderers.pdf import render_pdf
-    from presser.templating import environment
+    from presser.render.context import build_context
+    from presser.render.pdf import render_pdf
+    from presser.render.templating import environment
 
     from .conftest import RELEASE_YAML
 
@@ -252,9 +252,9 @@ def test_pdf_refuses_an_svg_a_stylesheet_asks_for(make_workspace: MakeWorkspace)
 
 
 def test_pdf_refuses_a_resource_over_the_size_limit_unread(make_workspace: MakeWorkspace) -> None:
-    from presser.context import build_context
-    from presser.renderers.pdf import render_pdf
-    from presser.templating import environment
+    from presser.render.context import build_context
+    from presser.render.pdf import render_pdf
+    from presser.render.templating import environment
 
     from .conftest import RELEASE_YAML
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from presser.cli import cli
 from presser.lint import fix
 from presser.lint.engine import context_for
-from presser.validation import load_release
+from presser.source.validation import load_release
 
 from .conftest import REPO, MakeWorkspace
 from .lint_helpers import release_yaml, workspace_with
@@ -80,7 +80,7 @@ def test_fix_and_diff_together_is_a_usage_error(golden_release: Path) -> None:
 def test_fix_refuses_when_the_file_changed_on_disk(
     golden_release: Path, make_workspace: MakeWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from presser.lint import command
+    from presser.editorial import linting as command
 
     real_read = command.SourceText.read
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from presser.errors import ProblemsFound
 from presser.lint import fix, lint_release
 from presser.lint.engine import context_for
-from presser.validation import load_release
+from presser.source.validation import load_release
 
 from .conftest import ORGANISATION_YAML, MakeWorkspace
 

@@ -17,7 +17,7 @@ from presser.lint.rules.organisation import near_misses
 from presser.lint.source import SourceText, align
 from presser.lint.text import TextField, inline_links, prose, sentences
 from presser.lint.typography import quotation_marks, quote_pairs
-from presser.loading import load_bytes
+from presser.source.loading import load_bytes
 
 from .conftest import REPO
 

@@ -11,10 +11,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import presser.loading
+import presser.source.loading
 from presser.errors import ProblemsFound
-from presser.limits import Limits
-from presser.loading import MAX_DEPTH, MAX_FILE_BYTES, load_bytes, load_file
+from presser.source.limits import Limits
+from presser.source.loading import MAX_DEPTH, MAX_FILE_BYTES, load_bytes, load_file
 
 #: The event parsers presser can run on: libyaml's (its fast path) and PyYAML's own.
 PARSERS = {"libyaml": getattr(yaml, "CSafeLoader", None), "python": yaml.SafeLoader}
@@ -26,7 +26,7 @@ def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> s
     loader = PARSERS[request.param]
     if loader is None:
         pytest.skip("this PyYAML is built without libyaml")
-    monkeypatch.setattr(presser.loading, "_EventLoader", loader)
+    monkeypatch.setattr(presser.source.loading, "_EventLoader", loader)
     name: str = request.param
     return name
 
@@ -177,7 +177,7 @@ def test_libyamls_nesting_refusal_in_any_wording_is_presser_s(
             result: bool = super().check_event(*choices)
             return result
 
-    monkeypatch.setattr(presser.loading, "_EventLoader", GivesUp)
+    monkeypatch.setattr(presser.source.loading, "_EventLoader", GivesUp)
     assert refusal(text) == [f"r.yaml:2:35: c{'[0]' * 31}: {DEPTH_MESSAGE}"]
     assert GivesUp.calls > 8  # it did give up
 
@@ -358,7 +358,7 @@ def test_both_parsers_refuse_hostile_input_alike(
     other = PARSERS["python" if parser == "libyaml" else "libyaml"]
     if other is None:
         pytest.skip("this PyYAML is built without libyaml")
-    monkeypatch.setattr(presser.loading, "_EventLoader", other)
+    monkeypatch.setattr(presser.source.loading, "_EventLoader", other)
     assert outcome(text.encode("utf-8")) == this
 
 

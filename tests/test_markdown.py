@@ -1,4 +1,4 @@
-"""Tests for presser.markdown: safe HTML and plain-text blocks from release Markdown."""
+"""Tests for presser.source.markdown: safe HTML and plain-text blocks from release Markdown."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presser.markdown import (
+from presser.source.markdown import (
     MAX_NESTING,
     TextBlock,
     TextLink,

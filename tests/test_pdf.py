@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from presser.context import ReleaseContext, build_context
 from presser.errors import TemplateProblem
-from presser.renderers.pdf import RefusedResource, render_pdf
-from presser.templating import environment
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.render.context import ReleaseContext, build_context
+from presser.render.pdf import RefusedResource, render_pdf
+from presser.render.templating import environment
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from .conftest import RELEASE_YAML, MakeWorkspace
 
@@ -44,7 +44,7 @@ def words(text: str) -> str:
 
 @pytest.fixture(scope="module", params=sorted(REAL))
 def real(request: pytest.FixtureRequest) -> tuple[str, ReleaseContext, bytes, PdfReader]:
-    from presser.workspace import find_workspace
+    from presser.source.workspace import find_workspace
 
     workspace = find_workspace(Path(__file__).parent.parent)
     context, pdf = pdf_of(workspace, workspace.releases_dir / request.param)
@@ -104,7 +104,7 @@ def test_fonts_are_embedded_and_subset(real: tuple[str, ReleaseContext, bytes, P
 
 
 def test_two_renders_are_identical(real: tuple[str, ReleaseContext, bytes, PdfReader]) -> None:
-    from presser.workspace import find_workspace
+    from presser.source.workspace import find_workspace
 
     name, _, pdf, reader = real
     workspace = find_workspace(Path(__file__).parent.parent)
@@ -123,9 +123,9 @@ def test_the_image_is_placed(repo_workspace: Workspace) -> None:
 
 def test_weasyprint_is_not_imported_by_the_rest() -> None:
     code = (
-        "import sys, presser, presser.context, presser.templating, presser.renderers.html, "
-        "presser.pipeline, presser.cli; "
-        "sys.exit('weasyprint' in sys.modules or 'presser.renderers.pdf' in sys.modules)"
+        "import sys, presser, presser.render.context, presser.render.templating, "
+        "presser.render.html, presser.render.pipeline, presser.cli; "
+        "sys.exit('weasyprint' in sys.modules or 'presser.render.pdf' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from presser.pipeline import RenderOptions, render_outputs
-from presser.printer import PdfPrinter, PrinterFailed
-from presser.renderers.pdf import PdfJob, RefusedResource, pdf_job
-from presser.timeout import RenderTimeout, call_with_time_limit
-from presser.validation import LoadedRelease, load_release
-from presser.workspace import Workspace
+from presser.render.pdf import PdfJob, RefusedResource, pdf_job
+from presser.render.pipeline import RenderOptions, render_outputs
+from presser.render.printer import PdfPrinter, PrinterFailed
+from presser.render.timeout import RenderTimeout, call_with_time_limit
+from presser.source.validation import LoadedRelease, load_release
+from presser.source.workspace import Workspace
 
 from .conftest import RELEASE_YAML, REPO, MakeWorkspace
 from .test_timeout import heavy_workspace
@@ -83,8 +83,8 @@ def test_a_printer_that_dies_is_reported(make_workspace: MakeWorkspace) -> None:
 
 
 def _job(loaded: LoadedRelease, workspace: Workspace) -> PdfJob:
-    from presser.context import build_context
-    from presser.templating import environment
+    from presser.render.context import build_context
+    from presser.render.templating import environment
 
     out = workspace.root / "build"
     env = environment(workspace.template_search_path(loaded.organisation.slug))

@@ -11,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 import presser
-from presser import publishing
-from presser.loading import load_file
-from presser.manifest import content_hash, frozen_problems, verify_manifest
-from presser.validation import load_release
-from presser.workflow import Refused
-from presser.workspace import Workspace, find_workspace
+from presser.editorial import publishing
+from presser.editorial.manifest import content_hash, frozen_problems, verify_manifest
+from presser.editorial.workflow import Refused
+from presser.source.loading import load_file
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace, find_workspace
 
 from .conftest import REPO
 from .workflow_helpers import (
@@ -464,7 +464,7 @@ def test_a_version_published_after_its_embargo_carries_no_embargo_line(
 def test_the_embargo_line_goes_when_the_embargo_lifts(newsroom: Newsroom) -> None:
     from dataclasses import replace
 
-    from presser.context import build_context
+    from presser.render.context import build_context
 
     loaded = load_release(newsroom.release(), find_workspace(newsroom.root))
     lifts = datetime.fromisoformat("2010-03-02T06:00:00+01:00")

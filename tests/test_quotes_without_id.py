@@ -7,14 +7,14 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from presser.context import build_context
 from presser.errors import ProblemsFound
 from presser.lint.engine import run_rules
-from presser.renderers.html import render_html
-from presser.renderers.pdf import render_pdf
-from presser.renderers.text import render_text
-from presser.templating import environment
-from presser.validation import LoadedRelease, load_release
+from presser.render.context import build_context
+from presser.render.html import render_html
+from presser.render.pdf import render_pdf
+from presser.render.templating import environment
+from presser.render.text import render_text
+from presser.source.validation import LoadedRelease, load_release
 
 from .conftest import MakeWorkspace
 

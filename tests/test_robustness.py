@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from presser.errors import ProblemsFound
-from presser.validation import load_release
+from presser.source.validation import load_release
 
 from .conftest import ORGANISATION_YAML, RELEASE_YAML, REPO
 
@@ -35,7 +35,7 @@ def _workspace(root: Path) -> Path:
 
 
 def _check(raw: bytes, tmp: Path) -> None:
-    from presser.workspace import Workspace
+    from presser.source.workspace import Workspace
 
     path = _workspace(tmp)
     path.write_bytes(raw)
@@ -82,7 +82,7 @@ def test_validate_never_imports_weasyprint_or_the_renderers(tmp_path: Path) -> N
         "try:\n"
         "    cli(['validate'], standalone_mode=False)\n"
         "finally:\n"
-        "    heavy = ['weasyprint', 'jinja2', 'markdown_it', 'presser.renderers.pdf']\n"
+        "    heavy = ['weasyprint', 'jinja2', 'markdown_it', 'presser.render.pdf']\n"
         "    print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     done = subprocess.run(

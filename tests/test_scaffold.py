@@ -10,10 +10,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from presser import cli as cli_module
 from presser import scaffold
 from presser.cli import cli
-from presser.workspace import Workspace
+from presser.cli import project as cli_module
+from presser.source.workspace import Workspace
 
 from .conftest import ORGANISATION_YAML, REPO, MakeWorkspace
 

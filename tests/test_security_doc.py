@@ -1,10 +1,10 @@
-"""SECURITY.md: its table of limits is presser/limits.py's, and the README links it."""
+"""SECURITY.md: its table of limits is presser/source/limits.py's, and the README links it."""
 
 from __future__ import annotations
 
 import re
 
-from presser.limits import limit_docs
+from presser.source.limits import limit_docs
 
 from .conftest import REPO
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from presser.cli import cli
-from presser.status import format_table, status_rows
-from presser.workspace import Workspace
+from presser.editorial.status import format_table, status_rows
+from presser.source.workspace import Workspace
 
 from .conftest import REPO
 from .workflow_helpers import FUTURE, RELEASE, approve_it, make_newsroom, run

@@ -10,18 +10,18 @@ import pytest
 from jinja2 import TemplateNotFound, nodes
 from jinja2.runtime import LoopContext
 
-from presser import context as ctx
 from presser.errors import TemplateProblem
-from presser.markdown import TextBlock, TextLink
-from presser.templating import (
+from presser.render import context as ctx
+from presser.render.templating import (
     PresserEnvironment,
     environment,
     read_stylesheet,
     render_template,
 )
-from presser.text_style import Labels, QuoteSegment
-from presser.validation import load_release
-from presser.workspace import Workspace, packaged_default_templates
+from presser.render.text_style import Labels, QuoteSegment
+from presser.source.markdown import TextBlock, TextLink
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace, packaged_default_templates
 
 from .conftest import RELEASE_YAML, MakeWorkspace
 

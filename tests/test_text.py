@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presser.context import ReleaseContext, build_context
-from presser.markdown import TextLink
-from presser.renderers.text import WIRE_STYLES, render_text
-from presser.validation import load_release
-from presser.workspace import find_workspace
+from presser.render.context import ReleaseContext, build_context
+from presser.render.text import WIRE_STYLES, render_text
+from presser.source.markdown import TextLink
+from presser.source.validation import load_release
+from presser.source.workspace import find_workspace
 
 REPO = Path(__file__).parents[1]
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
@@ -457,7 +457,7 @@ def _too_long(text: str, width: int) -> list[str]:
 
 
 def test_a_link_list_entry_wraps_at_the_width() -> None:
-    from presser.pipeline import RenderOptions, render_outputs
+    from presser.render.pipeline import RenderOptions, render_outputs
 
     loaded = load_release(ENGLISH_SEED, find_workspace(ENGLISH_SEED))
     options = RenderOptions(formats=("txt",), wire="us", width=72, ascii_only=True)
@@ -490,7 +490,7 @@ def test_no_line_is_longer_than_the_width_unless_it_is_a_lone_url(
 ) -> None:
     from dataclasses import replace
 
-    from presser.context import LinkContext
+    from presser.render.context import LinkContext
 
     context = _seed_context()
     lead_links = tuple(TextLink(text, url) for text, url in links)
@@ -514,7 +514,7 @@ def _seed_context() -> ReleaseContext:
 
 
 def test_a_swedish_release_in_the_us_style_is_dated_in_swedish() -> None:
-    from presser.pipeline import RenderOptions, render_outputs
+    from presser.render.pipeline import RenderOptions, render_outputs
 
     path = REPO / "releases" / "2010-01-22-skl-30-miljoner.yaml"
     loaded = load_release(path, find_workspace(path))
@@ -528,7 +528,7 @@ def test_a_swedish_release_in_the_us_style_is_dated_in_swedish() -> None:
 
 
 def test_readers_abroad_get_international_numbers() -> None:
-    from presser.pipeline import RenderOptions, render_outputs
+    from presser.render.pipeline import RenderOptions, render_outputs
 
     english = load_release(ENGLISH_SEED, find_workspace(ENGLISH_SEED))
     outputs = render_outputs(english, REPO / "build", RenderOptions(formats=("txt", "html")))

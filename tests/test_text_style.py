@@ -1,4 +1,4 @@
-"""Tests for presser.text_style: quotes, dates, labels, catalogs and language fallback."""
+"""Tests for presser.render.text_style: quotes, dates, labels, catalogs and language fallback."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po
 
-from presser import text_style
-from presser.text_style import (
+from presser.render import text_style
+from presser.render.text_style import (
     MESSAGE_IDS,
     QUOTE_STYLES,
     Labels,
@@ -29,7 +29,7 @@ from presser.text_style import (
 )
 
 NBSP = "\u00a0"
-LOCALE_DIR = Path(text_style.__file__).parent / "locale"
+LOCALE_DIR = Path(text_style.__file__).parent.parent / "locale"
 LANGUAGES = ("sv", "nb", "nn", "da", "fi", "is", "en", "de", "fr", "es", "nl")
 CET = timezone(timedelta(hours=1))
 STOCKHOLM = "Europe/Stockholm"

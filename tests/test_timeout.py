@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from presser.pipeline import RenderOptions, render_outputs, render_release
-from presser.timeout import RenderTimeout, call_with_time_limit
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.render.pipeline import RenderOptions, render_outputs, render_release
+from presser.render.timeout import RenderTimeout, call_with_time_limit
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from .conftest import REPO, MakeWorkspace
 

@@ -1,4 +1,4 @@
-"""Tests for presser.transliterate.to_ascii."""
+"""Tests for presser.render.transliterate.to_ascii."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from presser.transliterate import to_ascii
+from presser.render.transliterate import to_ascii
 
 
 @pytest.mark.parametrize(

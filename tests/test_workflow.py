@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from presser import release_edit, workflow
-from presser.loading import load_file
-from presser.model import Release
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.editorial import release_edit, workflow
+from presser.source.loading import load_file
+from presser.source.model import Release
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from .workflow_helpers import RELEASE, Newsroom, approve_it, make_newsroom, run
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from presser.loading import load_bytes
-from presser.release_edit import ReleaseEditError, ReleaseFile, edit_release_text
+from presser.editorial.release_edit import ReleaseEditError, ReleaseFile, edit_release_text
+from presser.source.loading import load_bytes
 
 from .workflow_helpers import RELEASE, Newsroom, approve_it, make_newsroom, run
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from presser.workspace import packaged_default_templates
+from presser.source.workspace import packaged_default_templates
 
 from .conftest import RELEASE_YAML, MakeWorkspace
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from .findings import Finding, Severity, has_errors
 
 if TYPE_CHECKING:
-    from ..validation import LoadedRelease
+    from ..source.validation import LoadedRelease
 
 __all__ = ["Finding", "Severity", "has_errors", "lint_release"]
 

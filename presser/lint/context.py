@@ -8,8 +8,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ..errors import FieldPath, format_field_path
-from ..model import LintSettings, Release
-from ..text_style import primary_subtag
+from ..render.text_style import primary_subtag
+from ..source.model import LintSettings, Release
 from .findings import Finding
 from .registry import find_rule
 from .source import Alignment, SourceText, align
@@ -17,7 +17,7 @@ from .text import Prose, TextField, prose, text_fields
 from .typography import literal_block_lines
 
 if TYPE_CHECKING:
-    from ..validation import LoadedRelease
+    from ..source.validation import LoadedRelease
 
 
 @dataclass

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from ..text_style import babel_locale
+from ..render.text_style import babel_locale
 
 _DEFINITE_WEEKDAY = {"sv": "en", "da": "en", "nb": "en", "nn": "en", "no": "en"}
 # Small words between a weekday and its date: "måndagen den 29", "Monday the 29th",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from ..model import LintSettings
+from ..source.model import LintSettings
 from .fix import FIXABLE
 from .registry import TOPICS, all_rules
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import LintSettings
+from ..source.model import LintSettings
 from .context import LintContext
 from .findings import Finding
 from .registry import all_rules, selected
 from .source import SourceText
 
 if TYPE_CHECKING:
-    from ..validation import LoadedRelease
+    from ..source.validation import LoadedRelease
 
 
 def settings_for(loaded: LoadedRelease) -> LintSettings:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ProblemsFound, terminal_safe
-from ..loading import load_bytes
+from ..source.loading import load_bytes
 from .context import LintContext
 from .typography import (
     double_spaces,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import yaml
 
-from ..text_style import NORDIC_LANGUAGES, set_quote
+from ..render.text_style import NORDIC_LANGUAGES, set_quote
 
 try:  # libyaml's scanner is ten times faster; the tokens are the same.
     from yaml import CSafeLoader as _Scanner
@@ -62,7 +62,7 @@ def quote_pairs(value: str) -> list[tuple[int, int]] | None:
 
 @functools.cache
 def quotation_marks(language: str) -> tuple[str, str]:
-    """The marks for a quotation inside running text, from presser.text_style's tables.
+    """The marks for a quotation inside running text, from presser.render.text_style's tables.
 
     The Nordic house style sets a quote with a dash, which cannot enclose words in a
     sentence; there the language's curly marks (sv, fi ”…”; others “…”) are used.

@@ -41,14 +41,14 @@ def weasyprint_imported() -> None:
     """Import WeasyPrint before any guard is on: finding its C libraries runs ldconfig."""
     import weasyprint  # noqa: F401
 
-    import presser.renderers.pdf  # noqa: F401
+    import presser.render.pdf  # noqa: F401
 
 
 @pytest.fixture
 def guard(
     loopback: LoopbackListener, weasyprint_imported: None, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Guard]:
-    from presser.printer import PdfPrinter
+    from presser.render.printer import PdfPrinter
 
     # The record is this process's: lay out PDFs here, not in a forked printer.
     monkeypatch.setattr(PdfPrinter, "available", staticmethod(lambda: False))

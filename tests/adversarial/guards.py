@@ -102,7 +102,7 @@ def python_installation() -> list[Path]:
 
 def presser_files() -> list[Path]:
     import presser
-    from presser.workspace import packaged_default_templates
+    from presser.source.workspace import packaged_default_templates
 
     return [Path(presser.__file__).resolve().parent, packaged_default_templates().resolve()]
 
@@ -239,7 +239,7 @@ def main() -> None:
     guard = install()
     guard.listener_port = int(port) if port else None
     from presser.cli import cli
-    from presser.printer import PdfPrinter
+    from presser.render.printer import PdfPrinter
 
     # The guard's record lives in this process: a forked PDF printer's reads and
     # connections would be recorded in the child and lost, so lay out PDFs here.
@@ -247,7 +247,7 @@ def main() -> None:
     if os.environ.get("PRESSER_GUARD_PREIMPORT") == "1":
         import weasyprint  # noqa: F401
 
-        import presser.renderers.pdf  # noqa: F401
+        import presser.render.pdf  # noqa: F401
     guard.allow(project)
     # Python writes nothing to these, but the report itself goes here.
     guard.allowed = (*guard.allowed, report.parent.resolve())

@@ -20,10 +20,10 @@ from click.testing import CliRunner
 
 from presser.cli import cli
 from presser.errors import ProblemsFound
-from presser.limits import DEFAULT_LIMITS, Limits, limit_docs
-from presser.loading import load_bytes
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.source.limits import DEFAULT_LIMITS, Limits, limit_docs
+from presser.source.loading import load_bytes
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from ..conftest import RELEASE_YAML, REPO, MakeWorkspace
 from .guards import Blocked, Guard

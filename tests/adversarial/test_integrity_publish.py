@@ -24,8 +24,8 @@ import pytest
 from click.testing import CliRunner
 
 from presser.cli import cli
-from presser.loading import load_file
-from presser.manifest import MANIFEST, verify_manifest
+from presser.editorial.manifest import MANIFEST, verify_manifest
+from presser.source.loading import load_file
 
 from ..workflow_helpers import (
     RELEASE,
@@ -92,7 +92,7 @@ def _publish_killed_at(root: Path, function: str) -> None:
     code = textwrap.dedent(
         f"""
         import os, signal, sys
-        from presser import publishing
+        from presser.editorial import publishing
         publishing.{function} = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
         from presser.cli import main
         sys.argv = ["presser", "publish", "releases/r.yaml", "--by", "Pia Press"]

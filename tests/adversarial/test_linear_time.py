@@ -30,13 +30,13 @@ from pathlib import Path
 
 import pytest
 
-from presser import workflow
+from presser.editorial import workflow
+from presser.editorial.linting import lint_file
+from presser.editorial.status import status_rows
 from presser.errors import PresserError, ProblemsFound
-from presser.lint.command import lint_file
-from presser.pipeline import RenderOptions, render_outputs
-from presser.status import status_rows
-from presser.validation import load_release, validate_files
-from presser.workspace import Workspace
+from presser.render.pipeline import RenderOptions, render_outputs
+from presser.source.validation import load_release, validate_files
+from presser.source.workspace import Workspace
 
 from ..conftest import ORGANISATION_YAML
 

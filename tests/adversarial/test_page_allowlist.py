@@ -1,4 +1,4 @@
-"""The page's allow-list (:func:`presser.renderers.html.check_page`): what it lets through.
+"""The page's allow-list (:func:`presser.render.html.check_page`): what it lets through.
 
 The check parses the page with the standard library's ``html.parser``, which
 is not the parser a browser runs. So beside the cases by hand, html5lib (the
@@ -16,18 +16,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from presser.context import build_context
 from presser.errors import TemplateProblem
-from presser.renderers.html import (
+from presser.render.context import build_context
+from presser.render.html import (
     PageAllowances,
     check_page,
     page_allowances,
     render_html,
     screen_stylesheet,
 )
-from presser.templating import environment
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.render.templating import environment
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from ..conftest import RELEASE_YAML, MakeWorkspace
 
@@ -166,7 +166,7 @@ def browser_finds(html: str, allowed: PageAllowances = ALLOWED) -> list[str]:
     """What a browser's parse of ``html`` holds that loads or runs something."""
     import html5lib
 
-    from presser.stylesheets import addresses_in, is_fragment
+    from presser.render.stylesheets import addresses_in, is_fragment
 
     tree: Any = html5lib.parse(html, namespaceHTMLElements=False)
     found: list[str] = []

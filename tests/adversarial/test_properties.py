@@ -35,10 +35,10 @@ from PIL import Image as PillowImage
 from pypdf import PdfReader
 
 from presser.errors import ProblemsFound
-from presser.pipeline import RenderOptions, render_outputs
-from presser.transliterate import to_ascii
-from presser.validation import LoadedRelease, load_release
-from presser.workspace import Workspace
+from presser.render.pipeline import RenderOptions, render_outputs
+from presser.render.transliterate import to_ascii
+from presser.source.validation import LoadedRelease, load_release
+from presser.source.workspace import Workspace
 
 from ..conftest import ORGANISATION_YAML, REPO
 from .guards import Guard
@@ -63,7 +63,7 @@ BOUNDED = {
 
 # --------------------------------------------------------------------- allow-list
 
-# Tags the Markdown renderer can make (presser/markdown.py: no raw HTML, no images,
+# Tags the Markdown renderer can make (presser/source/markdown.py: no raw HTML, no images,
 # no tables; headings demoted to h2/h3), with the only attributes it sets.
 MARKDOWN_ELEMENTS = {"p", "h2", "h3", "ul", "ol", "li", "blockquote", "em", "strong"}
 MARKDOWN_ELEMENTS |= {"a", "code", "pre", "br", "hr"}

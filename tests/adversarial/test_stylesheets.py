@@ -20,14 +20,14 @@ from click.testing import CliRunner
 from PIL import Image as PillowImage
 
 from presser.cli import cli
-from presser.context import build_context
 from presser.digest import recording
 from presser.errors import TemplateProblem
-from presser.renderers.html import render_html
-from presser.renderers.pdf import RefusedResource, lay_out, pdf_job
-from presser.templating import environment
-from presser.validation import load_release
-from presser.workspace import Workspace
+from presser.render.context import build_context
+from presser.render.html import render_html
+from presser.render.pdf import RefusedResource, lay_out, pdf_job
+from presser.render.templating import environment
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace
 
 from ..conftest import ORGANISATION_YAML, RELEASE_YAML, MakeWorkspace
 from ..workflow_helpers import make_newsroom, run

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 
 from presser.cli import cli
 from presser.errors import safe_line, terminal_safe
-from presser.validation import load_release
-from presser.workspace import find_workspace
+from presser.source.validation import load_release
+from presser.source.workspace import find_workspace
 
 from ..conftest import REPO
 from ..workflow_helpers import RELEASE, Newsroom, approve_it, make_newsroom, run

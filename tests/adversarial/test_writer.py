@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from presser import writing
+from presser.editorial.release_edit import ReleaseFile, ReleaseFrozen, save_release, write_release
 from presser.errors import WriteError
-from presser.release_edit import ReleaseFile, ReleaseFrozen, save_release, write_release
-from presser.workspace import Workspace
+from presser.source.workspace import Workspace
 from presser.writing import TEMP_PREFIX, ChangedOnDisk, write_atomic
 
 from ..workflow_helpers import RELEASE, Newsroom, approve_it, make_newsroom, run

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ...text_style import language_fallbacks
+from ...render.text_style import language_fallbacks
 from ..context import LintContext
 from ..findings import Finding
 from ..registry import rule

@@ -1,0 +1,1 @@
+"""presser.build.run."""

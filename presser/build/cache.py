@@ -1,0 +1,313 @@
+"""The build cache: what ``presser build`` rendered from what, and whether it is up to date.
+
+Incremental: a release is rendered again only when something it depends on
+changed since its outputs were written. What it depends on is taken from the
+release itself each time (the cache is told nothing it could be wrong about),
+and from what its last render read:
+
+- the bytes of its YAML file; its organisation, as the release names it now,
+  and that organisation's profile; the bytes of every image it places now;
+- exactly the files its last render read from the template search path (every
+  template, stylesheet and file a stylesheet reached, and every lookup that
+  found nothing), recorded while it rendered (:mod:`presser.digest`, the same
+  record an approval pins);
+- presser itself (its version and the bytes of its modules and translations),
+  the WeasyPrint version, and the workspace's ``presser.yaml``;
+- the render options (formats, wire style, width, ASCII) and the output folder.
+
+The digests live in a small JSON file in the output folder
+(:data:`CACHE_NAME`), written atomically and only after the outputs it
+describes. An entry counts only while each output file is still there with the
+size and SHA-256 it records, so a deleted or damaged output is rendered again;
+a missing or foreign cache means a full build, and a damaged one a full build
+with a one-line note, never a wrong build or a traceback. Every digest is
+taken *before* the file is used, so a file that changes during a build can
+only make the next build render again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..digest import ReadLog, TemplateFiles, file_sha256, sha256_hex, value_digest
+
+if TYPE_CHECKING:
+    from ..render.pipeline import RenderOptions
+    from ..source.validation import LoadedRelease
+    from ..source.workspace import Workspace
+
+CACHE_NAME = ".presser-cache.json"
+#: Bumped whenever the meaning of an entry changes; another number means a full build.
+CACHE_FORMAT = 2
+#: A cache bigger than this is not read (an entry is well under 10 KB).
+MAX_CACHE_BYTES = 64 * 1024 * 1024
+#: The lookups a read log may hold (see :class:`presser.digest.TemplateFiles`).
+_LOOKUPS = (TemplateFiles.OWN, TemplateFiles.DEFAULTS, TemplateFiles.TEMPLATE, TemplateFiles.ASSET)
+
+
+# --------------------------------------------------------------------------- digests
+
+
+def presser_digest(workspace: Workspace) -> str:
+    """presser's version and code, WeasyPrint's version, and the workspace's settings.
+
+    presser's own modules and translations are hashed, not only its version
+    number, so an edited checkout (or an upgrade that kept the number) never
+    reuses outputs of other code. WeasyPrint's version is read from its
+    ``__init__.py`` without importing it (a no-change build never pays for
+    WeasyPrint).
+    """
+    import importlib.util
+
+    package = Path(__file__).parent
+    digest = hashlib.sha256(f"presser {__version__}\0".encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".po") and path.is_file():
+            name = path.relative_to(package).as_posix()
+            digest.update(f"{name}\0{file_sha256(path)}\0".encode())
+    spec = importlib.util.find_spec("weasyprint")
+    weasyprint_init = Path(spec.origin) if spec and spec.origin else None
+    digest.update(f"weasyprint\0{weasyprint_init and file_sha256(weasyprint_init)}\0".encode())
+    settings = workspace.root / "presser.yaml"
+    digest.update(f"settings\0{file_sha256(settings)}\0".encode())
+    return digest.hexdigest()
+
+
+def options_key(options: RenderOptions, out_dir: Path) -> str:
+    """The render options and the output folder, as part of the inputs digest.
+
+    The output folder matters: the HTML addresses images relative to it.
+    """
+    return json.dumps(
+        {
+            "formats": sorted(options.formats),
+            "wire": options.wire,
+            "width": options.width,
+            "ascii": options.ascii_only,
+            "out": str(out_dir.resolve()),
+        },
+        sort_keys=True,
+    )
+
+
+def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, options: str) -> str:
+    """The digest of what one release's outputs depend on, besides the template files read.
+
+    Everything in it comes from the release as it is now: its bytes (taken
+    before it was loaded), the organisation it names and that profile's
+    values, and its images' bytes.
+    """
+    from ..editorial.manifest import image_hashes
+
+    return value_digest(
+        {
+            "release": release_sha,
+            "organisation": loaded.organisation.slug,
+            "profile": loaded.organisation.document.data,
+            "images": image_hashes(loaded),
+            "presser": presser_sha,
+            "options": options,
+        }
+    )
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+class DamagedCache(ValueError):
+    """A cache file that is not what presser writes."""
+
+
+@dataclass
+class Entry:
+    """What the cache knows about one release's last render."""
+
+    release: str  #: the SHA-256 of the release file it was rendered from
+    inputs: str  #: :func:`release_inputs` then
+    reads: ReadLog  #: every file the render read from the template search path
+    outputs: dict[str, dict[str, Any]]  #: file name -> {"size": int, "sha256": str}
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "release": self.release,
+            "inputs": self.inputs,
+            "reads": self.reads.as_json(),
+            "outputs": self.outputs,
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> Entry:
+        """An entry back from :meth:`as_json`; anything else raises :class:`DamagedCache`."""
+        if not isinstance(data, dict) or set(data) != {"release", "inputs", "reads", "outputs"}:
+            raise DamagedCache("an entry is not of the form presser writes")
+        release, inputs, reads, outputs = (
+            data[k] for k in ("release", "inputs", "reads", "outputs")
+        )
+        if not (isinstance(release, str) and isinstance(inputs, str)):
+            raise DamagedCache("an entry's digests are not text")
+        if not isinstance(reads, dict) or not all(
+            isinstance(key, str) and key.startswith(_LOOKUPS) and "\0" not in key for key in reads
+        ):
+            raise DamagedCache("an entry's record of reads names something other than a lookup")
+        try:
+            log = ReadLog.from_json(reads)
+        except ValueError as exc:
+            raise DamagedCache(f"an entry's record of reads: {exc}") from None
+        if not isinstance(outputs, dict) or not all(
+            isinstance(name, str)
+            and isinstance(o, dict)
+            and type(o.get("size")) is int
+            and isinstance(o.get("sha256"), str)
+            for name, o in outputs.items()
+        ):
+            raise DamagedCache("an entry's outputs are not of the form presser writes")
+        return cls(release, inputs, log, dict(outputs))
+
+
+@dataclass
+class BuildCache:
+    """The cache file of one output folder: an entry per release, by resolved path."""
+
+    path: Path
+    entries: dict[str, Entry] = field(default_factory=dict)
+    #: Whether the file on disk is exactly :attr:`entries` (then a no-change build writes nothing).
+    intact: bool = False
+    #: Why the file on disk was not used, when it was there and damaged (one line, for the user).
+    note: str | None = None
+
+    @classmethod
+    def load(cls, out_dir: Path, shown: str | None = None) -> BuildCache:
+        """The cache in ``out_dir``; empty when missing or of another format.
+
+        When it is damaged, what is damaged is not used (the whole file, or an
+        entry: then that release is rendered again) and :attr:`note` says so,
+        naming the file as ``shown``.
+        """
+        path = out_dir / CACHE_NAME
+        cache = cls(path)
+        shown = shown or str(path)
+        try:
+            entries, damaged = _read(path)
+        except (FileNotFoundError, _Foreign):
+            return cache
+        except (OSError, DamagedCache) as exc:
+            cache.note = f"{shown}: {exc}; not used, so every release is rendered again"
+            return cache
+        cache.entries, cache.intact = entries, not damaged
+        if damaged:
+            count = f"{len(damaged)} entries" if len(damaged) > 1 else "an entry"
+            cache.note = (
+                f"{shown}: {count} damaged ({damaged[0]}); those releases are rendered again"
+            )
+        return cache
+
+    def save_if_changed(self) -> None:
+        """Save unless the file already says exactly this (a build with nothing to do)."""
+        if not self.intact or not all(Path(key).is_file() for key in self.entries):
+            self.save()
+
+    def save(self) -> None:
+        """Write the cache atomically, forgetting releases whose files are gone."""
+        from ..writing import write_atomic
+
+        releases = {
+            key: entry.as_json()
+            for key, entry in sorted(self.entries.items())
+            if Path(key).is_file()
+        }
+        data = {"format": CACHE_FORMAT, "presser": __version__, "releases": releases}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+
+
+class _Foreign(Exception):
+    """A cache of another format: written by another presser, so quietly not used."""
+
+
+def _read(path: Path) -> tuple[dict[str, Entry], list[str]]:
+    """The entries of a cache file, and what is wrong with each one left out."""
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_CACHE_BYTES + 1)
+    if len(raw) > MAX_CACHE_BYTES:
+        raise DamagedCache(f"larger than {MAX_CACHE_BYTES:,} bytes")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # JSONDecodeError and invalid UTF-8 alike
+        raise DamagedCache(f"not JSON ({exc})") from None
+    except RecursionError:
+        raise DamagedCache("not JSON (nested too deeply)") from None
+    if not isinstance(data, dict):
+        raise DamagedCache("not a presser build cache")
+    if data.get("format") != CACHE_FORMAT:
+        raise _Foreign
+    releases = data.get("releases")
+    if not isinstance(releases, dict):
+        raise DamagedCache("its releases are not of the form presser writes")
+    entries: dict[str, Entry] = {}
+    damaged: list[str] = []
+    for key, value in releases.items():
+        # A key names a release by its resolved path; it is only ever compared.
+        if "\0" in key or not Path(key).is_absolute():
+            damaged.append("a release is not named by its path")
+            continue
+        try:
+            entries[key] = Entry.from_json(value)
+        except DamagedCache as exc:
+            damaged.append(str(exc))
+    return entries, damaged
+
+
+def release_key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def _outputs_intact(entry: Entry, out_dir: Path, expected: set[str]) -> bool:
+    if set(entry.outputs) != expected:
+        return False
+    for name, record in entry.outputs.items():
+        target = out_dir / name
+        try:
+            if target.stat().st_size != record["size"]:
+                return False
+        except OSError:
+            return False
+        if file_sha256(target) != record["sha256"]:
+            return False
+    return True
+
+
+def output_names(stem: str, options: RenderOptions) -> set[str]:
+    return {f"{stem}.{fmt}" for fmt in options.formats}
+
+
+def output_record(data: bytes) -> dict[str, Any]:
+    """What an entry records of one output file."""
+    return {"size": len(data), "sha256": sha256_hex(data)}
+
+
+# --------------------------------------------------------------------------- up to date
+
+
+def up_to_date(
+    loaded: LoadedRelease,
+    entry: Entry,
+    *,
+    release_sha: str,
+    out_dir: Path,
+    options: RenderOptions,
+    options_text: str,
+    presser_sha: str,
+) -> bool:
+    """Whether the outputs of ``loaded`` are there and were made from its current inputs."""
+    if entry.release != release_sha:
+        return False
+    if entry.inputs != release_inputs(loaded, release_sha, presser_sha, options_text):
+        return False
+    files = TemplateFiles(loaded.workspace.template_search_path(loaded.organisation.slug))
+    if files.changed(entry.reads):
+        return False
+    return _outputs_intact(entry, out_dir, output_names(loaded.stem, options))

@@ -1,0 +1,209 @@
+"""The worker processes of ``presser build``, each rendering many releases.
+
+A worker imports WeasyPrint once (while the parent validates the releases),
+then reads and renders the releases the parent sends it, one at a time, over
+a pipe of its own. A worker that dies fails only the release it was
+rendering; Ctrl-C stops every worker, each deleting its temporary file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import multiprocessing
+import signal
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..digest import file_sha256
+from ..errors import ProblemsFound
+from .run import EXIT_INTERRUPTED, Result, Task, render_one
+
+if TYPE_CHECKING:
+    from multiprocessing.context import ForkContext, SpawnContext
+    from multiprocessing.process import BaseProcess
+
+    from ..render.pipeline import RenderOptions
+    from ..source.workspace import Workspace
+
+
+def _load_and_render(
+    task: Task,
+    workspace: Workspace,
+    out_dir: Path,
+    options: RenderOptions,
+    presser_sha: str,
+) -> Result:
+    """In a worker: read the release again (its digest taken first), then render it."""
+    from ..source.validation import load_release
+
+    try:
+        current = file_sha256(task.path)
+        loaded = load_release(task.path, workspace)
+    except ProblemsFound as exc:
+        return Result(task.path, problems=list(exc.problems))
+    if current is None:  # pragma: no cover - it was just loaded
+        return Result(task.path, error=f"{task.path}: the file could not be read")
+    task = Task(task.path, current)
+    return render_one(task, loaded, out_dir, options, presser_sha)
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    # SystemExit unwinds normally, so write_atomic deletes its temporary file.
+    raise SystemExit(EXIT_INTERRUPTED)
+
+
+def _worker_main(
+    connection: Connection,
+    root: Path,
+    out_dir: Path,
+    options: RenderOptions,
+    presser_sha: str,
+) -> None:
+    """A worker: warm up once, then render the tasks the parent sends until it sends None."""
+    # Ctrl-C reaches the whole process group; the parent decides, and stops us with SIGTERM.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    from ..source.workspace import find_workspace
+
+    workspace = find_workspace(root)
+    # Imported once per worker (WeasyPrint takes most of a second), while the parent
+    # validates the releases; then every release this worker renders is warm.
+    warm_up = ["presser.render.context", "presser.render.text"]
+    if "html" in options.formats or "pdf" in options.formats:
+        warm_up.append("presser.render.html")
+    if "pdf" in options.formats:
+        warm_up += ["weasyprint", "presser.render.pdf"]
+    broken: str | None = None
+    try:
+        for module in warm_up:
+            importlib.import_module(module)
+    except Exception as exc:  # such as a missing system library: said once per release, cleanly
+        broken = f"cannot load {module}: {type(exc).__name__}: {exc}"
+
+    try:
+        while True:
+            try:
+                task = connection.recv()
+            except (EOFError, OSError):
+                return  # the parent is gone
+            if task is None:
+                return
+            if broken is not None:
+                connection.send(Result(task.path, error=broken))
+                continue
+            try:
+                result = _load_and_render(task, workspace, out_dir, options, presser_sha)
+            except Exception as exc:  # a bug: report it, never leave the parent waiting
+                result = Result(task.path, error=f"internal error: {type(exc).__name__}: {exc}")
+            connection.send(result)
+    except (BrokenPipeError, EOFError):
+        return
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    task: Task | None = None
+
+
+class WorkerPool:
+    """Worker processes, each fed one release at a time over its own pipe.
+
+    A pipe per worker (instead of a shared queue) tells exactly which release
+    a worker was rendering when it died, and lets the parent stop everything
+    at once on Ctrl-C.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        root: Path,
+        out_dir: Path,
+        options: RenderOptions,
+        presser_sha: str,
+    ) -> None:
+        self.args = (root, out_dir, options, presser_sha)
+        self.context = _process_context()
+        self.workers: list[_Worker] = [self._start() for _ in range(size)]
+
+    def _start(self) -> _Worker:
+        parent_end, child_end = self.context.Pipe()
+        process = self.context.Process(
+            target=_worker_main, args=(child_end, *self.args), daemon=True, name="presser-worker"
+        )
+        process.start()
+        child_end.close()
+        return _Worker(process, parent_end)
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        """Render every task; results come in the order they finish."""
+        pending = list(tasks)
+        pending.reverse()
+        while pending or any(w.task for w in self.workers):
+            for worker in self.workers:
+                if worker.task is None and pending:
+                    worker.task = pending.pop()
+                    with contextlib.suppress(OSError):  # a dead worker: reported by _collect
+                        worker.connection.send(worker.task)
+            busy = [w for w in self.workers if w.task is not None]
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            for worker in busy:
+                if worker.connection in ready or worker.process.sentinel in ready:
+                    result = self._collect(worker)
+                    if result is not None:
+                        yield result
+
+    def _collect(self, worker: _Worker) -> Result | None:
+        task = worker.task
+        assert task is not None
+        try:
+            if worker.connection.poll():
+                result: Result = worker.connection.recv()
+                worker.task = None
+                return result
+        except (EOFError, OSError):
+            pass
+        if worker.process.is_alive():
+            return None  # woken by the other worker's event
+        # The worker died (a crash in a C library, the out-of-memory killer): say which release.
+        code = worker.process.exitcode
+        self.workers.remove(worker)
+        self.workers.append(self._start())
+        return Result(task.path, error=f"the worker rendering it stopped (exit code {code})")
+
+    def close(self) -> None:
+        """Let the workers finish and exit."""
+        for worker in self.workers:
+            with contextlib.suppress(OSError):  # already gone
+                worker.connection.send(None)
+        for worker in self.workers:
+            worker.process.join(timeout=10)
+            if worker.process.is_alive():  # pragma: no cover - a hung worker
+                worker.process.kill()
+                worker.process.join()
+
+    def terminate(self) -> None:
+        """Stop every worker now; each deletes its temporary file on the way out."""
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.terminate()
+        deadline = time.monotonic() + 5
+        for worker in self.workers:
+            worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+
+
+def _process_context() -> ForkContext | SpawnContext:
+    # fork: a worker starts in milliseconds with presser's modules already imported.
+    # The parent has imported neither WeasyPrint nor anything that starts threads by then.
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")  # pragma: no cover - not on Linux

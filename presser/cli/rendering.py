@@ -1,0 +1,272 @@
+"""The commands that check and render releases: ``validate``, ``render``, ``build``, ``schema``.
+
+Thin click commands: each imports the library modules it needs inside it, so
+``presser --help`` and ``presser validate`` never import a renderer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from ..errors import EXIT_PROBLEMS, ProblemsFound, safe_line
+from .common import SafeCommand, workspace_for
+
+if TYPE_CHECKING:
+    from ..render.pipeline import RenderOptions
+    from ..source.workspace import Workspace
+
+
+@click.command(cls=SafeCommand)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="How to print problems.",
+)
+def validate(paths: tuple[Path, ...], output_format: str) -> None:
+    """Check releases (files or folders; default: releases/) and list every problem.
+
+    Problems are printed as PATH:LINE:COLUMN: FIELD: MESSAGE, all of them at
+    once, and the exit code is 1; a clean run prints one summary line.
+
+    \b
+    Examples:
+      presser validate releases/2010-01-22-skl-30-miljoner.yaml
+      presser validate releases/ --format json
+    """
+    from ..source.validation import validate_files
+
+    workspace = workspace_for(paths[0] if paths else None)
+    files, refused = workspace.release_files(paths or (workspace.releases_dir,))
+    valid, problems = validate_files(files, workspace)
+    problems = refused + problems
+    files += [Path(p.path) for p in refused]  # counted among the releases checked
+    if output_format == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+        count = len(files)
+        noun = "release" if count == 1 else "releases"
+        if problems:
+            click.echo(f"{len(problems)} problem(s) in {count - valid} of {count} {noun}.")
+        else:
+            click.echo(f"{count} {noun} valid.")
+    if problems:
+        sys.exit(EXIT_PROBLEMS)
+
+
+FORMAT_OPTION = click.option(
+    "--format",
+    "formats",
+    type=click.Choice(["html", "pdf", "txt"]),
+    multiple=True,
+    help="Output format; repeat for several. Default: all three.",
+)
+
+
+OUT_OPTION = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder. Default: build/ in the workspace.",
+)
+
+
+WIRE_OPTION = click.option(
+    "--wire", type=click.Choice(["nordic", "us"]), help="Wire style of the text copy."
+)
+
+
+WIDTH_OPTION = click.option(
+    "--width",
+    type=click.IntRange(min=0),
+    help="Wrap the text copy at N columns (0: no wrapping). Default: per wire style.",
+)
+
+
+ASCII_OPTION = click.option("--ascii", "ascii_only", is_flag=True, help="Text copy in ASCII only.")
+
+
+@click.command(cls=SafeCommand)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@FORMAT_OPTION
+@WIRE_OPTION
+@WIDTH_OPTION
+@ASCII_OPTION
+@OUT_OPTION
+def render(
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    wire: str | None,
+    width: int | None,
+    ascii_only: bool,
+    out_dir: Path | None,
+) -> None:
+    """Render releases to OUT/<name>.html, .pdf and .txt.
+
+    A release that does not validate renders nothing; its problems are
+    reported as by validate.
+
+    \b
+    Examples:
+      presser render releases/2010-01-22-skl-30-miljoner.yaml
+      presser render releases/x.yaml --format txt --wire us --width 72 --ascii
+      presser render releases/ --format pdf --out /tmp/proofs
+    """
+    from ..render.pipeline import FORMATS, RenderOptions
+
+    options = RenderOptions(
+        formats=formats or FORMATS, wire=wire, width=width, ascii_only=ascii_only
+    )
+    _render_all(paths, out_dir, options)
+
+
+@click.command(cls=SafeCommand)
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+@OUT_OPTION
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes rendering at once. Default: one per core.",
+)
+@click.option("--force", is_flag=True, help="Render every release, changed or not.")
+@FORMAT_OPTION
+@WIRE_OPTION
+@WIDTH_OPTION
+@ASCII_OPTION
+def build(
+    folder: Path | None,
+    out_dir: Path | None,
+    jobs: int | None,
+    force: bool,
+    formats: tuple[str, ...],
+    wire: str | None,
+    width: int | None,
+    ascii_only: bool,
+) -> None:
+    """Render every release under FOLDER (default: releases/) that changed since the last build.
+
+    A release is rendered again only when its file, its images, its
+    organisation's profile or templates (with the defaults they inherit), the
+    options or presser itself changed, or when one of its outputs is missing;
+    what was rendered from what is kept in OUT/.presser-cache.json. Releases
+    render in parallel, one worker process per core. Ctrl-C stops the build
+    (exit code 130) and keeps every release finished so far.
+
+    \b
+    Examples:
+      presser build
+      presser build releases/2026 --out site/
+      presser build --force --jobs 1
+      presser build --format html --format txt
+    """
+    from ..build.progress import BarProgress, PlainProgress, Progress
+    from ..build.run import default_jobs, run_build
+    from ..render.pipeline import FORMATS, RenderOptions
+    from ..writing import check_output_folder
+
+    options = RenderOptions(
+        formats=formats or FORMATS, wire=wire, width=width, ascii_only=ascii_only
+    )
+    workspace = workspace_for(folder)
+    files = _release_files((folder,) if folder else (workspace.releases_dir,), workspace)
+    target = out_dir if out_dir is not None else workspace.root / "build"
+    check_output_folder(target, workspace, files)
+    # A bar on a terminal; one line per release in a log or a pipe.
+    progress: Progress = (
+        BarProgress(workspace) if sys.stdout.isatty() else PlainProgress(workspace, click.echo)
+    )
+    summary = run_build(
+        files,
+        workspace,
+        target,
+        options,
+        jobs=jobs or default_jobs(),
+        force=force,
+        progress=progress,
+        notify=lambda line: click.echo(f"Note: {safe_line(line)}", err=True),
+    )
+    if summary.slow_subsetting:
+        from ..render.pdf import SLOW_SUBSETTING_WARNING
+
+        click.echo(SLOW_SUBSETTING_WARNING, err=True)
+    shown = workspace.display(target)
+    if summary.rendered == 0:
+        noun = "release" if summary.up_to_date == 1 else "releases"
+        click.echo(f"Nothing to render: {summary.up_to_date} {noun} up to date in {shown}/.")
+        return
+    noun = "release" if summary.rendered == 1 else "releases"
+    fresh = f" ({summary.up_to_date} up to date)" if summary.up_to_date else ""
+    click.echo(f"{summary.rendered} {noun} rendered into {shown}/{fresh}.")
+
+
+def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOptions) -> None:
+    from ..render.pipeline import load_all, render_release
+    from ..render.printer import PdfPrinter
+    from ..writing import check_output_folder
+
+    # Started first, so WeasyPrint is imported in the printer while this process validates.
+    printer = PdfPrinter() if "pdf" in options.formats and PdfPrinter.available() else None
+    with printer or contextlib.nullcontext():
+        workspace = workspace_for(paths[0] if paths else None)
+        files = _release_files(paths or (workspace.releases_dir,), workspace)
+        target = out_dir if out_dir is not None else workspace.root / "build"
+        check_output_folder(target, workspace, files)
+        releases = load_all(files, workspace)
+        for loaded in releases:
+            written = render_release(loaded, target, options, printer)
+            shown = ", ".join(workspace.display(p) for p in written)
+            click.echo(f"{workspace.display(loaded.path)} -> {shown}")
+    noun = "release" if len(releases) == 1 else "releases"
+    click.echo(f"{len(releases)} {noun} rendered into {workspace.display(target)}/.")
+    _warn_slow_subsetting()
+
+
+def _release_files(paths: tuple[Path, ...], workspace: Workspace) -> list[Path]:
+    """The releases to render; a link out of the workspace refused with every other problem.
+
+    Nothing is rendered then, as when any release is invalid.
+    """
+    from ..source.validation import validate_files
+
+    files, refused = workspace.release_files(paths)
+    if refused:
+        _, problems = validate_files(files, workspace)
+        raise ProblemsFound(refused + problems)
+    return files
+
+
+def _warn_slow_subsetting() -> None:
+    """Once a run, if WeasyPrint fell back to its slow font subsetting."""
+    pdf = sys.modules.get("presser.render.pdf")
+    if pdf is not None and pdf.slow_subsetting_seen():
+        click.echo(pdf.SLOW_SUBSETTING_WARNING, err=True)
+
+
+@click.command(cls=SafeCommand)
+def schema() -> None:
+    """Print the JSON Schema of the release format, generated from the models.
+
+    Editors that read a "# yaml-language-server: $schema=..." line use it to
+    complete and check fields.
+
+    \b
+    Example:
+      presser schema > schema/release.schema.json
+    """
+    from ..source.schema import release_schema_text
+
+    click.echo(release_schema_text(), nl=False)

@@ -1,0 +1,178 @@
+"""Render validated releases to files: context -> renderer per format -> atomic write.
+
+Library functions the CLI and tests call. WeasyPrint is imported only when a
+PDF is asked for, and Jinja only when HTML or PDF is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import Problem, ProblemsFound, UsageProblem
+from ..source.limits import Limits
+from ..source.validation import LoadedRelease, load_release
+from ..source.workspace import Workspace
+from ..writing import write_atomic
+
+if TYPE_CHECKING:
+    from ..digest import ReadLog
+    from .printer import PdfPrinter
+
+FORMATS = ("html", "pdf", "txt")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """What to render and how; the defaults are what ``presser build`` does."""
+
+    formats: Sequence[str] = FORMATS
+    wire: str | None = None  #: nordic | us; None: the organisation's default
+    width: int | None = None  #: wrap width of the text copy; None: the wire's default
+    ascii_only: bool = False  #: transliterate the text copy to ASCII
+    #: when the copy is published (presser publish): an embargo lifted by then is not
+    #: printed. None (render, build): the copy embargoed recipients get, embargo line and all
+    published_at: datetime | None = None
+
+
+def render_release(
+    loaded: LoadedRelease,
+    out_dir: Path,
+    options: RenderOptions,
+    printer: PdfPrinter | None = None,
+) -> list[Path]:
+    """Render one release in every format asked for, then write them all.
+
+    Everything is rendered before anything is written, so a failure in one
+    format leaves the previous outputs of this release as they were.
+    """
+    written = []
+    for fmt, data in render_outputs(loaded, out_dir, options, printer).items():
+        target = out_dir / f"{loaded.stem}.{fmt}"
+        write_atomic(target, data)
+        written.append(target)
+    return written
+
+
+def render_outputs(
+    loaded: LoadedRelease,
+    out_dir: Path,
+    options: RenderOptions,
+    printer: PdfPrinter | None = None,
+) -> dict[str, bytes]:
+    """The bytes of each output format of one release, meant for ``out_dir`` (nothing written).
+
+    The PDF is laid out by ``printer`` when given (a process that imported
+    WeasyPrint meanwhile, see :mod:`presser.render.printer`), else here. The whole
+    render runs under ``render_timeout_seconds``; past it,
+    :class:`presser.render.timeout.RenderTimeout` names the release.
+    """
+    from .timeout import call_with_time_limit
+
+    limits = release_limits(loaded)
+    return call_with_time_limit(
+        limits.render_timeout_seconds,
+        loaded.workspace.display(loaded.path),
+        lambda: _render_outputs(loaded, out_dir, options, limits, printer),
+    )
+
+
+def release_limits(loaded: LoadedRelease) -> Limits:
+    """The limits in force for a release: its workspace's (presser.yaml), else the defaults."""
+    return loaded.workspace.limits
+
+
+def _render_outputs(
+    loaded: LoadedRelease,
+    out_dir: Path,
+    options: RenderOptions,
+    limits: Limits,
+    printer: PdfPrinter | None,
+) -> dict[str, bytes]:
+    from .context import build_context
+
+    wire = options.wire or loaded.release.wire or loaded.organisation.profile.wire
+    context = build_context(loaded, out_dir=out_dir, wire=wire, published_at=options.published_at)
+    rendered: dict[str, bytes] = {}
+    if "html" in options.formats or "pdf" in options.formats:
+        from .templating import environment
+
+        env = environment(loaded.workspace.template_search_path(loaded.organisation.slug))
+    for fmt in options.formats:
+        if fmt == "html":
+            from .html import render_html
+
+            rendered[fmt] = render_html(context, env, limits)
+        elif fmt == "pdf":
+            from .pdf import lay_out, pdf_job
+
+            job = pdf_job(
+                context, env, project_root=loaded.workspace.root, base_dir=out_dir, limits=limits
+            )
+            rendered[fmt] = (printer.lay_out(job) if printer else lay_out(job)).pdf
+        elif fmt == "txt":
+            from .text import render_text
+
+            rendered[fmt] = render_text(
+                context,
+                wire=wire,
+                width=options.width,
+                ascii_only=options.ascii_only,
+            )
+        else:  # pragma: no cover - the CLI offers only FORMATS
+            raise ValueError(f"unknown format {fmt}")
+    return rendered
+
+
+def template_reads(loaded: LoadedRelease) -> ReadLog:
+    """What the page and the PDF of ``loaded`` read from the template folders.
+
+    The template work of both (the PDF's without WeasyPrint), recorded: every
+    template, stylesheet and stylesheet asset, each lookup that found nothing.
+    The approval hash covers exactly this (see :mod:`presser.editorial.manifest`).
+    """
+    from ..digest import recording
+    from .context import build_context
+    from .html import render_html
+    from .pdf import pdf_job
+    from .templating import environment
+
+    workspace = loaded.workspace
+    out_dir = workspace.root / "build"  # addresses only; nothing is written
+    with recording() as log:
+        context = build_context(loaded, out_dir=out_dir)
+        env = environment(workspace.template_search_path(loaded.organisation.slug))
+        render_html(context, env, workspace.limits)
+        pdf_job(
+            context, env, project_root=workspace.root, base_dir=out_dir, limits=workspace.limits
+        )
+    return log
+
+
+def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]:
+    """Load every release; raise one :class:`ProblemsFound` with the problems of all."""
+    loaded: list[LoadedRelease] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            loaded.append(load_release(path, workspace))
+        except ProblemsFound as exc:
+            problems.extend(p for p in exc.problems if p not in problems)
+    if problems:
+        raise ProblemsFound(problems)
+    _check_unique_stems(loaded)
+    return loaded
+
+
+def _check_unique_stems(releases: list[LoadedRelease]) -> None:
+    """Two releases named alike in different folders would overwrite each other's outputs."""
+    seen: dict[str, Path] = {}
+    for loaded in releases:
+        other = seen.setdefault(loaded.stem, loaded.path)
+        if other != loaded.path:
+            raise UsageProblem(
+                f"{other} and {loaded.path} would both render to {loaded.stem}.*; rename one"
+            )
