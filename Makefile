@@ -70,11 +70,12 @@ lock:
 		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 		-o $(FUZZ_LOCK) requirements/fuzz.in
 
-## lint: ruff, ruff format --check, mypy
+## lint: ruff, ruff format --check, mypy, and the import rules (scripts/check_imports.py)
 lint: $(INSTALLED)
-	$(BIN)/ruff check presser tests bench
-	$(BIN)/ruff format --check presser tests bench
+	$(BIN)/ruff check presser tests bench scripts
+	$(BIN)/ruff format --check presser tests bench scripts
 	$(BIN)/mypy
+	$(BIN)/python scripts/check_imports.py
 
 ## golden: regenerate the golden outputs in tests/golden/ (review the diff!)
 golden: $(INSTALLED) $(SYSTEM)

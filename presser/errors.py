@@ -20,6 +20,8 @@ import click
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+#: A build stopped with Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 #: A field path as pydantic reports it: keys and list indexes.
 FieldPath = tuple[str | int, ...]

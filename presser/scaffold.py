@@ -15,6 +15,7 @@ import phonenumbers
 from pydantic import ValidationError
 
 from .errors import UsageProblem
+from .source.drafts import DRAFT_TEXT
 from .source.model import Organisation
 from .source.schema import release_schema_text
 from .source.workspace import ORGANISATION_FILE, UnknownOrganisation, Workspace
@@ -25,27 +26,6 @@ SCHEMA_LINE = "# yaml-language-server: $schema=../schema/release.schema.json"
 # Used with fullmatch: "$" would also match before a final newline and let
 # "evil\n" through into a file name.
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-
-#: The sample text of a new draft, per language; English for any other.
-#: The linter treats these sentences as leftovers that must be replaced.
-DRAFT_TEXT = {
-    "sv": {
-        "headline": "Skriv rubriken här",
-        "lead": "Skriv ingressen här: vad har hänt, för vem och varför det spelar roll.",
-        "body": "Skriv brödtexten här.",
-        "quote": "Skriv citatet här.",
-        "speaker": "Förnamn Efternamn",
-        "role": "titel",
-    },
-    "en": {
-        "headline": "Write the headline here",
-        "lead": "Write the lead here: what happened, to whom, and why it matters.",
-        "body": "Write the body here.",
-        "quote": "Write the quote here.",
-        "speaker": "First Last",
-        "role": "title",
-    },
-}
 
 
 def _check_slug(slug: str, what: str) -> None:

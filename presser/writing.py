@@ -14,43 +14,14 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import UsageProblem, WriteError, safe_line
-from .source.workspace import Workspace
+from .errors import WriteError, safe_line
 
 TEMP_PREFIX = ".presser-"
 # Output temporaries carry their writer's process id: ".presser-<pid>-<random>.tmp".
 _OUTPUT_TEMPORARY = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-[^-]*\.tmp")
 _swept: set[Path] = set()
-
-
-def check_output_folder(out_dir: Path, workspace: Workspace, sources: Iterable[Path] = ()) -> None:
-    """Refuse an output folder among the sources, links followed.
-
-    That is: the releases, templates or published folders or any folder inside
-    them (published/ holds the frozen versions that went out), and
-    the folder of any release being rendered (a draft kept elsewhere), where
-    an output could replace a source or be taken for one.
-    """
-    target = out_dir.resolve()
-    for protected in (workspace.releases_dir, workspace.templates_dir, workspace.published_dir):
-        guarded = protected.resolve()
-        if target == guarded or target.is_relative_to(guarded):
-            # published/ holds what went out, frozen: only presser publish adds to it.
-            what = "published versions" if protected == workspace.published_dir else "sources"
-            raise UsageProblem(
-                f"the output folder {safe_line(str(out_dir))} is inside {protected.name}/; "
-                f"outputs never go among {what} (use --out build)"
-            )
-    for source in sources:
-        if source.resolve().parent == target:
-            raise UsageProblem(
-                f"the output folder {safe_line(str(out_dir))} holds the release "
-                f"{safe_line(source.name)}; "
-                "outputs never go among sources (use --out build)"
-            )
 
 
 class ChangedOnDisk(WriteError):

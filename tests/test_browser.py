@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from presser.render.pipeline import RenderOptions, render_release
-from presser.source.validation import load_release, release_files
-from presser.source.workspace import Workspace
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace, release_files
 
 from .conftest import RELEASE_YAML, REPO, MakeWorkspace
 

@@ -25,10 +25,11 @@ from PIL import Image as PillowImage
 import presser.build.cache
 import presser.build.pool
 import presser.build.run
+import presser.build.task
 import presser.digest
 from presser.build.cache import CACHE_NAME
-from presser.build.run import EXIT_INTERRUPTED
 from presser.cli import cli
+from presser.errors import EXIT_INTERRUPTED
 from presser.source.workspace import packaged_default_templates
 
 from .conftest import ORGANISATION_YAML, RELEASE_YAML, REPO, MakeWorkspace
@@ -383,7 +384,7 @@ def test_a_worker_that_dies_fails_only_its_release(
 ) -> None:
     render = presser.build.pool._load_and_render
 
-    def crash_on_a2(task: presser.build.run.Task, *args: object) -> presser.build.run.Result:
+    def crash_on_a2(task: presser.build.task.Task, *args: object) -> presser.build.task.Result:
         if task.path.stem == "a2":
             os._exit(3)  # as a segfault in a C library or the out-of-memory killer would
         return render(task, *args)  # type: ignore[arg-type]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from presser.render.pipeline import RenderOptions, render_outputs
-from presser.source.validation import load_release, release_files
-from presser.source.workspace import Workspace
+from presser.source.validation import load_release
+from presser.source.workspace import Workspace, release_files
 
 from .conftest import REPO
 

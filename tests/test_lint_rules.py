@@ -13,7 +13,8 @@ import pytest
 
 from presser.lint import lint_release
 from presser.lint.registry import all_rules
-from presser.source.validation import load_release, release_files
+from presser.source.validation import load_release
+from presser.source.workspace import release_files
 
 from .conftest import ORGANISATION_YAML, MakeWorkspace
 from .lint_helpers import CLEAN, codes, lint_text, release_yaml, workspace_with, write_png

@@ -149,3 +149,32 @@ def test_a_pdf_is_laid_out_by_the_printer(make_workspace: MakeWorkspace, tmp_pat
     # The PDF printer (a forked process) imports WeasyPrint; this process never needs it.
     assert "weasyprint" not in modules
     assert (tmp_path / "build" / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_validate_with_lint_settings_imports_neither_the_rules_nor_babel(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    # The README's own example, in the release and in the organisation: the models
+    # check only a selector's form; which rules exist is lint's to say.
+    from .conftest import ORGANISATION_YAML
+
+    release = RELEASE_YAML + "lint:\n  ignore: [Q104]\n"
+    make_workspace(
+        releases={"r.yaml": release},
+        organisations={"exempel": ORGANISATION_YAML + "lint:\n  select: [H, headline-full-stop]\n"},
+    )
+    probe = PROBE.replace('if "." not in m', "if True")
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "validate", RELEASE],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    modules = set(json.loads(done.stdout.splitlines()[-1][8:]))
+    heavy = {m for m in modules if m.split(".")[0] in RENDERING_MODULES | {"weasyprint"}}
+    assert not heavy, sorted(heavy)
+    assert not {m for m in modules if m.startswith("presser.lint")}, sorted(modules)

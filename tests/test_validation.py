@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from presser.errors import ProblemsFound
-from presser.source.validation import load_release, release_files, validate_files
+from presser.source.validation import load_release, validate_files
+from presser.source.workspace import release_files
 
 from .conftest import ORGANISATION_YAML, RELEASE_YAML, MakeWorkspace
 

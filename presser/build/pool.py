@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..digest import file_sha256
-from ..errors import ProblemsFound
-from .run import EXIT_INTERRUPTED, Result, Task, render_one
+from ..errors import EXIT_INTERRUPTED, ProblemsFound
+from .task import Result, Task, render_one
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, SpawnContext
@@ -39,7 +39,7 @@ def _load_and_render(
     presser_sha: str,
 ) -> Result:
     """In a worker: read the release again (its digest taken first), then render it."""
-    from ..source.validation import load_release
+    from ..editorial.reading import load_release
 
     try:
         current = file_sha256(task.path)

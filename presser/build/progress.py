@@ -9,7 +9,7 @@ from ..errors import safe_line
 
 if TYPE_CHECKING:
     from ..source.workspace import Workspace
-    from .run import Result
+    from .task import Result
 
 
 class Progress(Protocol):

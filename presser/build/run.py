@@ -23,36 +23,39 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..digest import file_sha256, recording
-from ..errors import EXIT_PROBLEMS, PresserError, Problem, ProblemsFound, UsageProblem, WriteError
+from ..digest import file_sha256
+from ..errors import (
+    EXIT_INTERRUPTED,
+    EXIT_PROBLEMS,
+    PresserError,
+    Problem,
+    ProblemsFound,
+    UsageProblem,
+    WriteError,
+)
+from ..source.validation import check_unique_stems
 from .cache import (
     CACHE_NAME,
     BuildCache,
-    Entry,
     options_key,
-    output_record,
     presser_digest,
-    release_inputs,
     release_key,
     up_to_date,
 )
+from .task import Result, Task, render_one
 
 if TYPE_CHECKING:
     from ..render.pipeline import RenderOptions
-    from ..render.printer import PdfPrinter
     from ..source.validation import LoadedRelease
     from ..source.workspace import Workspace
     from .progress import Progress
 
-#: Exit code of a build stopped with Ctrl-C (128 + SIGINT, as shells report it).
-EXIT_INTERRUPTED = 130
 #: How often, at most, the cache is saved while a build runs (so a crash loses little).
 CACHE_SAVE_SECONDS = 2.0
 
@@ -83,74 +86,6 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-# --------------------------------------------------------------------------- rendering one release
-
-
-@dataclass
-class Task:
-    """One release to render, with the digest of its file taken before it was loaded."""
-
-    path: Path
-    release_sha: str
-
-
-@dataclass
-class Result:
-    """What rendering one release gave; sent from a worker, so only plain data."""
-
-    path: Path
-    written: list[Path] = field(default_factory=list)
-    entry: Entry | None = None
-    problems: list[Problem] = field(default_factory=list)
-    error: str | None = None
-    slow_subsetting: bool = False
-
-
-def render_one(
-    task: Task,
-    loaded: LoadedRelease,
-    out_dir: Path,
-    options: RenderOptions,
-    presser_sha: str,
-    printer: PdfPrinter | None = None,
-) -> Result:
-    """Render and write one loaded release; the cache entry describes exactly what was written,
-    and what the render read to make it.
-
-    The PDF is laid out by ``printer`` when given (see :mod:`presser.render.printer`).
-    """
-    from ..writing import write_atomic
-
-    result = Result(task.path)
-    try:
-        # Taken before the render reads anything, so a change during it shows next time.
-        inputs = release_inputs(
-            loaded, task.release_sha, presser_sha, options_key(options, out_dir)
-        )
-        from ..render.pipeline import render_outputs
-
-        outputs: dict[str, dict[str, Any]] = {}
-        with recording() as reads:
-            rendered = render_outputs(loaded, out_dir, options, printer)
-        # Everything is rendered before anything is written (a failure keeps the old outputs).
-        for fmt, data in rendered.items():
-            target = out_dir / f"{loaded.stem}.{fmt}"
-            write_atomic(target, data)
-            result.written.append(target)
-            outputs[target.name] = output_record(data)
-        result.entry = Entry(task.release_sha, inputs, reads, outputs)
-    except ProblemsFound as exc:
-        result.problems = list(exc.problems)
-    except PresserError as exc:
-        result.error = exc.format_message()
-    except Exception as exc:  # a bug or a broken install: one clear line, never a traceback
-        result.error = f"internal error: {type(exc).__name__}: {exc}"
-    finally:
-        pdf_module = sys.modules.get("presser.render.pdf")
-        result.slow_subsetting = bool(pdf_module and pdf_module.slow_subsetting_seen())
-    return result
-
-
 # --------------------------------------------------------------------------- the build
 
 
@@ -162,15 +97,6 @@ class BuildSummary:
     up_to_date: int = 0
     failed: int = 0
     slow_subsetting: bool = False
-
-
-def _check_unique_stems(files: Sequence[Path]) -> None:
-    """Two releases named alike in different folders would overwrite each other's outputs."""
-    seen: dict[str, Path] = {}
-    for path in files:
-        other = seen.setdefault(path.stem, path)
-        if other != path:
-            raise UsageProblem(f"{other} and {path} would both render to {path.stem}.*; rename one")
 
 
 def run_build(
@@ -193,7 +119,7 @@ def run_build(
     is invalid, :class:`BuildFailed` when some could not be rendered (the
     others are written and recorded), and :class:`BuildInterrupted` on Ctrl-C.
     """
-    _check_unique_stems(files)
+    check_unique_stems(files)
     cache = BuildCache.load(out_dir, workspace.display(out_dir / CACHE_NAME))
     presser_sha = presser_digest(workspace)
     options_text = options_key(options, out_dir)
@@ -303,7 +229,7 @@ def run_build(
 
 def _load_quietly(path: Path, workspace: Workspace) -> LoadedRelease | None:
     """The release, or None when it has problems (then it is a task, and they are reported)."""
-    from ..source.validation import load_release
+    from ..editorial.reading import load_release
 
     try:
         return load_release(path, workspace)
@@ -312,7 +238,7 @@ def _load_quietly(path: Path, workspace: Workspace) -> LoadedRelease | None:
 
 
 def _load_all(paths: list[Path], workspace: Workspace) -> list[LoadedRelease]:
-    from ..render.pipeline import load_all
+    from ..editorial.reading import load_all
 
     return load_all(paths, workspace)
 

@@ -43,7 +43,7 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
       presser validate releases/2010-01-22-skl-30-miljoner.yaml
       presser validate releases/ --format json
     """
-    from ..source.validation import validate_files
+    from ..editorial.reading import validate_files
 
     workspace = workspace_for(paths[0] if paths else None)
     files, refused = workspace.release_files(paths or (workspace.releases_dir,))
@@ -176,7 +176,6 @@ def build(
     from ..build.progress import BarProgress, PlainProgress, Progress
     from ..build.run import default_jobs, run_build
     from ..render.pipeline import FORMATS, RenderOptions
-    from ..writing import check_output_folder
 
     options = RenderOptions(
         formats=formats or FORMATS, wire=wire, width=width, ascii_only=ascii_only
@@ -184,7 +183,7 @@ def build(
     workspace = workspace_for(folder)
     files = _release_files((folder,) if folder else (workspace.releases_dir,), workspace)
     target = out_dir if out_dir is not None else workspace.root / "build"
-    check_output_folder(target, workspace, files)
+    workspace.check_output_folder(target, files)
     # A bar on a terminal; one line per release in a log or a pipe.
     progress: Progress = (
         BarProgress(workspace) if sys.stdout.isatty() else PlainProgress(workspace, click.echo)
@@ -214,9 +213,9 @@ def build(
 
 
 def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOptions) -> None:
-    from ..render.pipeline import load_all, render_release
+    from ..editorial.reading import load_all
+    from ..render.pipeline import render_release
     from ..render.printer import PdfPrinter
-    from ..writing import check_output_folder
 
     # Started first, so WeasyPrint is imported in the printer while this process validates.
     printer = PdfPrinter() if "pdf" in options.formats and PdfPrinter.available() else None
@@ -224,7 +223,7 @@ def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOp
         workspace = workspace_for(paths[0] if paths else None)
         files = _release_files(paths or (workspace.releases_dir,), workspace)
         target = out_dir if out_dir is not None else workspace.root / "build"
-        check_output_folder(target, workspace, files)
+        workspace.check_output_folder(target, files)
         releases = load_all(files, workspace)
         for loaded in releases:
             written = render_release(loaded, target, options, printer)
@@ -240,7 +239,7 @@ def _release_files(paths: tuple[Path, ...], workspace: Workspace) -> list[Path]:
 
     Nothing is rendered then, as when any release is invalid.
     """
-    from ..source.validation import validate_files
+    from ..editorial.reading import validate_files
 
     files, refused = workspace.release_files(paths)
     if refused:

@@ -18,8 +18,8 @@ from ..lint import fix
 from ..lint.engine import context_for, findings_for, selected_codes
 from ..lint.findings import Finding
 from ..lint.source import SourceText
-from ..source.validation import load_release
 from ..source.workspace import Workspace
+from .reading import load_release
 from .release_edit import save_release
 
 #: check: report; fix: write the safe fixes; diff: print them as a diff.
@@ -46,12 +46,12 @@ def lint_file(path: Path, workspace: Workspace, *, mode: Mode = "check") -> File
     before = SourceText.read(path)
     try:
         loaded = load_release(path, workspace)
+        context = context_for(loaded, before)
+        report.findings = findings_for(context)  # raises for a lint: setting naming no rule
     except ProblemsFound as exc:
         report.problems = list(exc.problems)
         return report
-    context = context_for(loaded, before)
     codes = selected_codes(loaded) & fix.FIXABLE
-    report.findings = findings_for(context)
     if mode == "check" or before is None:
         report.fixable = len(fix.plan(context, codes))
         return report

@@ -450,7 +450,7 @@ def finish_interrupted(path: Path, workspace: Workspace) -> Published | None:
     does. The outcome when the release's current version was finished, else None.
     Call it under the publish lock.
     """
-    from ..source.validation import load_release
+    from .reading import load_release
 
     if not _staging_folders(workspace.published_dir / path.stem):
         return None  # nothing left to finish (the usual case: read nothing more)
@@ -551,7 +551,7 @@ def publish_due(
     Idempotent: a published release is no longer approved, so a second run
     publishes nothing again.
     """
-    from ..source.validation import load_release
+    from .reading import load_release
 
     files, refused = workspace.release_files(paths or (workspace.releases_dir,))
     # A link out of the workspace is not read, so whether it is due is unknown: refused.

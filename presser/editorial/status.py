@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 
 from ..errors import Problem, ProblemsFound, printable
 from ..source.loading import load_file
-from ..source.validation import LoadedRelease, load_release
+from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
 from .manifest import approval_holds
 from .publishing import is_scheduled, release_time
+from .reading import load_release
 from .workflow import describe_delta, last_status_change
 
 
@@ -115,8 +116,11 @@ def _refused(problem: Problem) -> StatusRow:
 
 def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
     display = workspace.display(path)
+    from ..lint import lint_release
+
     try:
         loaded = load_release(path, workspace)
+        findings = lint_release(loaded)  # raises for a lint: setting that names no rule
     except ProblemsFound as exc:
         data: Any = None
         with contextlib.suppress(ProblemsFound):
@@ -137,9 +141,6 @@ def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
             lint_errors=None,
             lint_warnings=None,
         )
-    from ..lint import lint_release
-
-    findings = lint_release(loaded)
     release = loaded.release
     zone = ZoneInfo(loaded.organisation.profile.timezone)
     embargo_in = None

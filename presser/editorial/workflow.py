@@ -36,9 +36,10 @@ import click
 from ..errors import PresserError, ProblemsFound
 from ..source.loading import load_bytes
 from ..source.model import HistoryEntry, Release
-from ..source.validation import LoadedRelease, load_release
+from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
 from .manifest import content_hash, inputs_record
+from .reading import load_release
 from .release_edit import ChangedOnDisk, ReleaseFile, changed_on_disk_message, write_release
 
 #: action -> (the statuses it starts from, the status it leads to)

@@ -1,4 +1,4 @@
-"""presser lint: editorial checks beyond validity (issue 3).
+"""The house style: editorial checks beyond validity, each a rule with a code.
 
 The public API::
 
@@ -16,8 +16,13 @@ The package: ``registry`` (every rule's code, name, severity and texts;
 topic), ``engine`` (runs the selected rules), ``context`` (what a rule reads),
 ``text`` (fields, prose without Markdown, words, sentences), ``source``
 (where a character of a value stands in the file), ``readability``, ``dates``,
-``typography``, ``fix`` (``--fix``), ``command`` and ``report`` (the CLI's
-work and output) and ``docs`` (docs/lint.md).
+``typography``, ``fix`` (what ``--fix`` would change), ``report``
+(``--explain``) and ``docs`` (docs/lint.md).
+
+Imports the input and render layers (``source``, and ``render.text_style`` for
+the language's typography); never the workflow, builds or the command line.
+Linting a file on disk, and writing its fixes, is
+:mod:`presser.editorial.linting`'s.
 """
 
 from __future__ import annotations

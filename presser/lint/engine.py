@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import Problem, ProblemsFound
 from ..source.model import LintSettings
 from .context import LintContext
 from .findings import Finding
-from .registry import all_rules, selected
+from .registry import all_rules, selected, selector_problem
 from .source import SourceText
 
 if TYPE_CHECKING:
@@ -34,8 +35,34 @@ def context_for(loaded: LoadedRelease, source: SourceText | None = None) -> Lint
     return LintContext(loaded, settings_for(loaded), text)
 
 
+def selector_problems(loaded: LoadedRelease) -> list[Problem]:
+    """A positioned problem for each selector in ``lint:`` settings that names no rule.
+
+    The models check only a selector's form; whether a rule of that code or name
+    exists is known here, where the rules are loaded.
+    """
+    problems = []
+    settings = settings_for(loaded)
+    release_lint = loaded.release.lint
+    owners = [
+        (loaded.organisation.document, "select", settings.select or ()),
+        (loaded.organisation.document, "ignore", settings.ignore),
+        (loaded.document, "ignore", release_lint.ignore if release_lint else ()),
+    ]
+    for document, key, selectors in owners:
+        for index, selector in enumerate(selectors):
+            if (message := selector_problem(selector)) is not None:
+                problems.append(document.problem(("lint", key, index), message))
+    return problems
+
+
 def findings_for(context: LintContext) -> list[Finding]:
-    """Every finding of the selected rules, sorted by position, each once."""
+    """Every finding of the selected rules, sorted by position, each once.
+
+    Raises :class:`ProblemsFound` when a ``lint:`` setting names no rule.
+    """
+    if problems := selector_problems(context.loaded):
+        raise ProblemsFound(problems)
     codes = selected_codes(context.loaded)
     findings: set[Finding] = set()
     for rule in all_rules():

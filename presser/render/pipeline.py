@@ -6,16 +6,14 @@ PDF is asked for, and Jinja only when HTML or PDF is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, ProblemsFound, UsageProblem
 from ..source.limits import Limits
-from ..source.validation import LoadedRelease, load_release
-from ..source.workspace import Workspace
+from ..source.validation import LoadedRelease
 from ..writing import write_atomic
 
 if TYPE_CHECKING:
@@ -150,29 +148,3 @@ def template_reads(loaded: LoadedRelease) -> ReadLog:
             context, env, project_root=workspace.root, base_dir=out_dir, limits=workspace.limits
         )
     return log
-
-
-def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]:
-    """Load every release; raise one :class:`ProblemsFound` with the problems of all."""
-    loaded: list[LoadedRelease] = []
-    problems: list[Problem] = []
-    for path in files:
-        try:
-            loaded.append(load_release(path, workspace))
-        except ProblemsFound as exc:
-            problems.extend(p for p in exc.problems if p not in problems)
-    if problems:
-        raise ProblemsFound(problems)
-    _check_unique_stems(loaded)
-    return loaded
-
-
-def _check_unique_stems(releases: list[LoadedRelease]) -> None:
-    """Two releases named alike in different folders would overwrite each other's outputs."""
-    seen: dict[str, Path] = {}
-    for loaded in releases:
-        other = seen.setdefault(loaded.stem, loaded.path)
-        if other != loaded.path:
-            raise UsageProblem(
-                f"{other} and {loaded.path} would both render to {loaded.stem}.*; rename one"
-            )

@@ -401,12 +401,20 @@ class Correction(StrictModel):
     by: Text | None = Field(None, description="Who started the correction.")
 
 
+#: What a lint selector may look like: a code (H101), a code prefix (H, H1) or a rule's
+#: name (headline-too-long). Which rules exist is the linter's to say, when it runs
+#: (:func:`presser.lint.engine.selector_problems`), so reading a release never
+#: imports the rules.
+_SELECTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,59}")
+
+
 def _lint_selector(value: str) -> str:
     """A lint rule's code (H101), a code prefix (H) or its name (headline-too-long)."""
-    from ..lint.registry import selector_problem  # lazily: the rules register on import
-
-    if problem := selector_problem(value):
-        raise ValueError(problem)
+    if not _SELECTOR.fullmatch(value.strip()):
+        raise ValueError(
+            "not a lint rule: write a code (H101), a code's first letters (H) or a rule's "
+            "name (headline-too-long); docs/lint.md lists every rule"
+        )
     return value
 
 
@@ -623,7 +631,7 @@ class Organisation(StrictModel):
     @classmethod
     def _cldr_pattern(cls, value: str | None) -> str | None:
         if value is not None:
-            from ..render.cldr import check_date_pattern  # plain patterns need no Babel import
+            from .cldr import check_date_pattern  # plain patterns need no Babel import
 
             check_date_pattern(value)
         return value
@@ -632,7 +640,7 @@ class Organisation(StrictModel):
     @classmethod
     def _known_locale(cls, value: str | None) -> str | None:
         if value is not None:
-            from ..render.cldr import is_known_locale  # common locales need no Babel import
+            from .cldr import is_known_locale  # common locales need no Babel import
 
             if not is_known_locale(value):
                 raise ValueError("not a locale Babel knows (such as en_GB)")

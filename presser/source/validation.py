@@ -9,7 +9,7 @@ body, a contact somewhere, images inside the project.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,15 +17,12 @@ from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from ..editorial.manifest import frozen_problems
 from ..errors import Problem, ProblemsFound, UsageProblem, format_field_path
 from .limits import Limits
 from .loading import Document, load_file
 from .model import Image, Release
 from .problems import problems_from_validation
 from .workspace import LoadedOrganisation, UnknownOrganisation, Workspace
-
-RELEASE_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -50,13 +47,19 @@ class LoadedRelease:
         return (self.path.parent / relative).resolve()
 
 
-def load_release(path: Path, workspace: Workspace, *, frozen: bool = True) -> LoadedRelease:
+#: A check of a valid release against something outside it: its problems, or none.
+ReleaseCheck = Callable[["LoadedRelease"], list[Problem]]
+
+
+def load_release(
+    path: Path, workspace: Workspace, *, checks: Sequence[ReleaseCheck] = ()
+) -> LoadedRelease:
     """Read, parse and validate one release; raise :class:`ProblemsFound` with all problems.
 
-    A published release must also still match its manifest (``frozen``), so
-    every command that reads one reports a change after publishing as
-    validate does; only presser correct, the way out of the freeze, reads it
-    with ``frozen=False``.
+    ``checks`` run on the valid release, and their problems are raised too:
+    the editorial layer passes the freeze of a published release this way
+    (:mod:`presser.editorial.reading`, which is what the commands call), so
+    reading input knows nothing of publishing.
     """
     document = load_file(path, display_path=workspace.display(path), limits=workspace.limits)
     data = document.data
@@ -103,9 +106,9 @@ def load_release(path: Path, workspace: Workspace, *, frozen: bool = True) -> Lo
         raise ProblemsFound(problems)
     assert release is not None and organisation is not None
     loaded = LoadedRelease(Path(path), document, release, organisation, workspace)
-    changed = frozen_problems(loaded) if frozen else []
-    if changed:
-        raise ProblemsFound(changed)
+    found = [problem for check in checks for problem in check(loaded)]
+    if found:
+        raise ProblemsFound(found)
     return loaded
 
 
@@ -277,28 +280,15 @@ def _duplicate_ids(document: Document, field: str, ids: list[str | None]) -> Ite
         )
 
 
-def release_files(paths: Iterable[Path]) -> list[Path]:
-    """The release files named, with folders searched (sorted) for *.yaml and *.yml."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in RELEASE_SUFFIXES and p.is_file())
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise UsageProblem(f"no such file or folder: {path}")
-    return found
-
-
-def validate_files(files: Iterable[Path], workspace: Workspace) -> tuple[int, list[Problem]]:
+def validate_files(
+    files: Iterable[Path], workspace: Workspace, *, checks: Sequence[ReleaseCheck] = ()
+) -> tuple[int, list[Problem]]:
     """Validate every file; the number that are valid and every problem found."""
     valid = 0
     problems: list[Problem] = []
     for path in files:
         try:
-            load_release(path, workspace)  # a published one checked against its manifest too
+            load_release(path, workspace, checks=checks)
         except ProblemsFound as exc:
             problems.extend(exc.problems)
             continue
@@ -306,3 +296,12 @@ def validate_files(files: Iterable[Path], workspace: Workspace) -> tuple[int, li
     # An invalid organisation is reported once, not once per release that uses it;
     # dict.fromkeys keeps the first of each in order, in one pass.
     return valid, list(dict.fromkeys(problems))
+
+
+def check_unique_stems(files: Iterable[Path]) -> None:
+    """Two releases named alike in different folders would overwrite each other's outputs."""
+    seen: dict[str, Path] = {}
+    for path in files:
+        other = seen.setdefault(path.stem, path)
+        if other != path:
+            raise UsageProblem(f"{other} and {path} would both render to {path.stem}.*; rename one")

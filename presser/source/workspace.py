@@ -139,6 +139,32 @@ class Workspace:
             folders.append(packaged)
         return [f for f in folders if f.is_dir()]
 
+    def check_output_folder(self, out_dir: Path, sources: Iterable[Path] = ()) -> None:
+        """Refuse an output folder among the sources, links followed.
+
+        That is: the releases, templates or published folders or any folder inside
+        them (published/ holds the frozen versions that went out), and
+        the folder of any release being rendered (a draft kept elsewhere), where
+        an output could replace a source or be taken for one.
+        """
+        target = out_dir.resolve()
+        for protected in (self.releases_dir, self.templates_dir, self.published_dir):
+            guarded = protected.resolve()
+            if target == guarded or target.is_relative_to(guarded):
+                # published/ holds what went out, frozen: only presser publish adds to it.
+                what = "published versions" if protected == self.published_dir else "sources"
+                raise UsageProblem(
+                    f"the output folder {safe_line(str(out_dir))} is inside {protected.name}/; "
+                    f"outputs never go among {what} (use --out build)"
+                )
+        for source in sources:
+            if source.resolve().parent == target:
+                raise UsageProblem(
+                    f"the output folder {safe_line(str(out_dir))} holds the release "
+                    f"{safe_line(source.name)}; "
+                    "outputs never go among sources (use --out build)"
+                )
+
     def display(self, path: Path) -> str:
         """A path as messages show it: relative to the current folder when inside it.
 
@@ -187,12 +213,10 @@ class Workspace:
         """The release files to read under ``paths``, and a problem for each refused unread.
 
         Folders are searched (sorted) for *.yaml and *.yml, as
-        :func:`presser.source.validation.release_files` lists them; a file among them
+        :func:`release_files` lists them; a file among them
         (or named) that is a link leading out of the workspace is refused before
         it is opened, like a linked presser.yaml or template folder.
         """
-        from .validation import release_files  # validation imports this module
-
         found: list[Path] = []
         refused: list[Problem] = []
         inside: dict[Path, bool] = {}  # per folder: the files of one folder share its answer
@@ -278,3 +302,21 @@ def find_workspace(start: Path | None = None) -> Workspace:
         f"no presser workspace at or above {here} (a folder with templates/ in it); "
         "create one with: presser init DIR --org SLUG --name 'Organisation name'"
     )
+
+
+RELEASE_SUFFIXES = (".yaml", ".yml")
+
+
+def release_files(paths: Iterable[Path]) -> list[Path]:
+    """The release files named, with folders searched (sorted) for *.yaml and *.yml."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in RELEASE_SUFFIXES and p.is_file())
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageProblem(f"no such file or folder: {path}")
+    return found

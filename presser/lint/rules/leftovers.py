@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...scaffold import DRAFT_TEXT
+from ...source.drafts import DRAFT_TEXT
 from ..context import LintContext
 from ..findings import Finding
 from ..registry import rule
