@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -256,3 +257,19 @@ def test_two_releases_with_one_name_are_refused(runner: CliRunner, in_workspace:
     result = runner.invoke(cli, ["build"])
     assert result.exit_code == 2
     assert "would both render to good.*" in result.output
+
+
+def _choices(command: str, option: str) -> list[str]:
+    parameter = next(p for p in cli.commands[command].params if p.name == option)
+    assert isinstance(parameter.type, click.Choice)
+    return list(parameter.type.choices)
+
+
+@pytest.mark.parametrize("command", ["render", "build"])
+def test_the_cli_s_written_out_choices_are_the_model_s(command: str) -> None:
+    from presser.render.pipeline import DEFAULT_FORMATS, KNOWN_FORMATS
+    from presser.source.model import WIRE_STYLES
+
+    assert _choices(command, "formats") == list(KNOWN_FORMATS)
+    assert _choices(command, "wire") == list(WIRE_STYLES)
+    assert set(DEFAULT_FORMATS) <= set(KNOWN_FORMATS)

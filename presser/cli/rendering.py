@@ -65,6 +65,8 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
+# The choices are written out, not imported, so that --help imports no renderer;
+# tests/test_cli.py checks they are the model's (KNOWN_FORMATS, WIRE_STYLES).
 FORMAT_OPTION = click.option(
     "--format",
     "formats",
@@ -124,10 +126,10 @@ def render(
       presser render releases/x.yaml --format txt --wire us --width 72 --ascii
       presser render releases/ --format pdf --out /tmp/proofs
     """
-    from ..render.pipeline import FORMATS, RenderOptions
+    from ..render.pipeline import DEFAULT_FORMATS, RenderOptions
 
     options = RenderOptions(
-        formats=formats or FORMATS, wire=wire, width=width, ascii_only=ascii_only
+        formats=formats or DEFAULT_FORMATS, wire=wire, width=width, ascii_only=ascii_only
     )
     _render_all(paths, out_dir, options)
 
@@ -175,10 +177,10 @@ def build(
     """
     from ..build.progress import BarProgress, PlainProgress, Progress
     from ..build.run import default_jobs, run_build
-    from ..render.pipeline import FORMATS, RenderOptions
+    from ..render.pipeline import DEFAULT_FORMATS, RenderOptions
 
     options = RenderOptions(
-        formats=formats or FORMATS, wire=wire, width=width, ascii_only=ascii_only
+        formats=formats or DEFAULT_FORMATS, wire=wire, width=width, ascii_only=ascii_only
     )
     workspace = workspace_for(folder)
     files = _release_files((folder,) if folder else (workspace.releases_dir,), workspace)

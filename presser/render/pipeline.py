@@ -20,14 +20,18 @@ if TYPE_CHECKING:
     from ..digest import ReadLog
     from .printer import PdfPrinter
 
-FORMATS = ("html", "pdf", "txt")
+#: Every format presser can render (the CLI's --format offers exactly these).
+KNOWN_FORMATS = ("html", "pdf", "txt")
+#: What build, render and publish make when no --format is given. Kept apart from
+#: KNOWN_FORMATS so that a new format is made only where it is asked for.
+DEFAULT_FORMATS = ("html", "pdf", "txt")
 
 
 @dataclass(frozen=True)
 class RenderOptions:
     """What to render and how; the defaults are what ``presser build`` does."""
 
-    formats: Sequence[str] = FORMATS
+    formats: Sequence[str] = DEFAULT_FORMATS
     wire: str | None = None  #: nordic | us; None: the organisation's default
     width: int | None = None  #: wrap width of the text copy; None: the wire's default
     ascii_only: bool = False  #: transliterate the text copy to ASCII
@@ -120,7 +124,7 @@ def _render_outputs(
                 width=options.width,
                 ascii_only=options.ascii_only,
             )
-        else:  # pragma: no cover - the CLI offers only FORMATS
+        else:  # pragma: no cover - the CLI offers only KNOWN_FORMATS
             raise ValueError(f"unknown format {fmt}")
     return rendered
 
