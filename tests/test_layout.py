@@ -110,3 +110,12 @@ def test_the_packages_listed_in_pyproject_are_the_packages_on_disk() -> None:
         for init in (REPO / "presser").rglob("__init__.py")
     }
     assert set(listed) - {"presser.default_templates"} == on_disk
+
+
+def test_there_is_one_did_you_mean() -> None:
+    users = sorted(
+        str(path.relative_to(REPO))
+        for path in (REPO / "presser").rglob("*.py")
+        if "get_close_matches" in path.read_text(encoding="utf-8")
+    )
+    assert users == ["presser/errors.py"]

@@ -196,7 +196,7 @@ class ManifestFile(BaseModel):
 class Manifest(BaseModel):
     """``manifest.json`` of ``published/<stem>/v<N>/``: what was published, from what, by whom."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, title="manifest field")
 
     format: int = Field(description=f"The manifest format ({MANIFEST_FORMAT}).")
     release: str = Field(description="The release file, from the workspace root.", min_length=1)
@@ -240,7 +240,7 @@ def read_manifest(folder: Path, shown: str | None = None) -> Manifest:
     try:
         return Manifest.model_validate(document.data)
     except ValidationError as exc:
-        raise ProblemsFound(problems_from_validation(document, exc)) from None
+        raise ProblemsFound(problems_from_validation(document, exc, Manifest)) from None
 
 
 def verify_manifest(folder: Path, manifest: Manifest | None = None) -> list[str]:

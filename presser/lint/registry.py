@@ -8,13 +8,13 @@ topic and three digits, like ruff's.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import closest
 from .findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -131,10 +131,11 @@ def unknown_rule_message(selector: str) -> str:
     """'unknown lint rule …' with the nearest code or name as a suggestion."""
     rules = all_rules()
     words = [r.code for r in rules] + [r.name for r in rules]
-    close = difflib.get_close_matches(selector.strip(), words, n=1, cutoff=0.5)
-    if not close:
-        close = difflib.get_close_matches(selector.strip().upper(), words, n=1, cutoff=0.5)
-    hint = f"; did you mean '{close[0]}'?" if close else " (docs/lint.md lists every rule)"
+    # Codes are short, so a looser match than elsewhere; "h1o2" is tried as "H1O2" too.
+    close = closest(selector.strip(), words, cutoff=0.5) or closest(
+        selector.strip().upper(), words, cutoff=0.5
+    )
+    hint = f"; did you mean '{close}'?" if close else " (docs/lint.md lists every rule)"
     return f"unknown lint rule {selector.strip()!r}{hint}"
 
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem, format_field_path, printable
+from ..errors import Problem, closest, did_you_mean, format_field_path, printable
 from .loading import Document
 from .model import all_field_names
 
 _DATETIME_HINT = "write it as 2010-01-28T09:52:00+01:00"
 
 
-def problems_from_validation(document: Document, error: ValidationError) -> list[Problem]:
-    """One problem per pydantic error, at the line and column of the offending node."""
+def problems_from_validation(
+    document: Document, error: ValidationError, model: type[BaseModel] | None = None
+) -> list[Problem]:
+    """One problem per pydantic error, at the line and column of the offending node.
+
+    ``model`` is the model validated; given, an unknown key is named by the
+    ``title`` of the model it is in (``unknown limit …``) and compared with that
+    model's fields only. Without it, with every field of the release format.
+    """
     problems = []
     for item in error.errors(include_url=False):
         loc = tuple(item["loc"])
@@ -25,13 +31,16 @@ def problems_from_validation(document: Document, error: ValidationError) -> list
             field_path, _ = document.locate(loc)
             line, column = document.key_position(field_path)
             unknown = str(loc[-1])
+            owner = _model_at(model, loc[:-1]) if model is not None else None
             problems.append(
                 Problem(
                     document.display,
                     line,
                     column,
                     format_field_path(field_path),
-                    _unknown_field_message(unknown),
+                    _unknown_key_message(unknown, owner)
+                    if owner is not None
+                    else _unknown_field_message(unknown),
                 )
             )
             continue
@@ -49,37 +58,32 @@ def problems_from_validation(document: Document, error: ValidationError) -> list
     return problems
 
 
-_CLOSE_ENOUGH = 0.6  # difflib's similarity ratio for a "did you mean"
+def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model whose fields a key at ``loc`` is one of (through nested models only)."""
+    for part in loc:
+        info = model.model_fields.get(part) if isinstance(part, str) else None
+        annotation = info.annotation if info is not None else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def _unknown_key_message(unknown: str, owner: type[BaseModel]) -> str:
+    noun = str(owner.model_config.get("title") or "field")
+    known = sorted(owner.model_fields)
+    close = closest(unknown, known)
+    hint = f"; did you mean '{close}'?" if close else f" (known: {', '.join(known)})"
+    return f"unknown {noun} {printable(unknown)}{hint}"
 
 
 def _unknown_field_message(unknown: str) -> str:
-    close = difflib.get_close_matches(unknown, _could_be_close(unknown), n=1, cutoff=_CLOSE_ENOUGH)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return f"unknown field {printable(unknown)}{hint}"
+    return f"unknown field {printable(unknown)}{did_you_mean(unknown, _field_names())}"
 
 
 @functools.cache
-def _field_letters() -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((name, frozenset(name)) for name in sorted(all_field_names()))
-
-
-def _could_be_close(unknown: str) -> list[str]:
-    """The field names difflib could find close to ``unknown``; the others cannot be.
-
-    difflib's ratio is at most twice the characters the two names share over
-    their total length, and they share at most the distinct letters they have
-    in common plus the repeats in ``unknown``. Counted with set operations this
-    rules most names out in a fraction of difflib's time, which matters for a
-    file of thousands of unknown keys.
-    """
-    letters = frozenset(unknown)
-    repeats = len(unknown) - len(letters)
-    return [
-        name
-        for name, its_letters in _field_letters()
-        if 2.0 * (len(letters & its_letters) + repeats) / (len(unknown) + len(name))
-        >= _CLOSE_ENOUGH
-    ]
+def _field_names() -> tuple[str, ...]:
+    return tuple(sorted(all_field_names()))
 
 
 def _message(kind: str, item: Any) -> str:

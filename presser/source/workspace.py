@@ -11,7 +11,6 @@ inside the package.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -27,10 +26,11 @@ from ..errors import (
     ProblemsFound,
     TemplateProblem,
     UsageProblem,
+    did_you_mean,
     printable,
     safe_line,
 )
-from .limits import DEFAULT_LIMITS, SETTINGS_FILE, Limits, limits_from_settings
+from .limits import DEFAULT_LIMITS, SETTINGS_FILE, Limits, Settings
 from .loading import Document, load_file
 from .model import Organisation
 from .problems import problems_from_validation
@@ -283,8 +283,7 @@ class UnknownOrganisation(Exception):
     def __init__(self, slug: str, known: list[str]) -> None:
         self.slug = slug
         self.known = known
-        close = difflib.get_close_matches(slug, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = did_you_mean(slug, known)
         listed = ", ".join(known) or "none"
         name = printable(slug)
         super().__init__(f"no organisation {name} in templates/ (there is: {listed}){hint}")
@@ -320,3 +319,23 @@ def release_files(paths: Iterable[Path]) -> list[Path]:
         else:
             raise UsageProblem(f"no such file or folder: {path}")
     return found
+
+
+def limits_from_settings(document: Document) -> tuple[Limits, list[Problem]]:
+    """The limits a loaded ``presser.yaml`` sets, and every problem in it.
+
+    Validated by :class:`Settings`, every problem at its position, as any file
+    presser reads. With problems, the defaults are returned alongside them.
+    """
+    data = document.data
+    if data is None:  # an empty file sets nothing
+        return DEFAULT_LIMITS, []
+    if not isinstance(data, dict):
+        return DEFAULT_LIMITS, [
+            document.problem((), "presser.yaml is a mapping of settings (limits: …)")
+        ]
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        return DEFAULT_LIMITS, problems_from_validation(document, exc, Settings)
+    return settings.limits, []

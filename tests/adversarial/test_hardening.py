@@ -165,7 +165,7 @@ def test_without_presser_yaml_the_defaults_hold(tmp_path: Path) -> None:
         ),
         (
             "limits: [1, 2]\n",
-            "presser.yaml:1:9: limits: limits: is a mapping of limit: value",
+            "presser.yaml:1:9: limits: must be a mapping of fields, not a list",
         ),
         ("limits: &a {}\n", "presser.yaml:1:9: limits: anchors (&name) are not allowed"),
     ],
