@@ -21,13 +21,14 @@ outputs were all written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..digest import file_sha256
 from ..errors import (
@@ -52,8 +53,10 @@ from .task import Result, Task, render_one
 
 if TYPE_CHECKING:
     from ..render.pipeline import RenderOptions
+    from ..render.printer import PdfPrinter
     from ..source.validation import LoadedRelease
     from ..source.workspace import Workspace
+    from .pool import WorkerPool
     from .progress import Progress
 
 #: How often, at most, the cache is saved while a build runs (so a crash loses little).
@@ -152,45 +155,28 @@ def run_build(
         cache.save_if_changed()
         return summary
 
-    from ..render.printer import PdfPrinter
-    from .pool import WorkerPool  # here: build_pool imports this module
-
     workers = max(1, min(jobs, len(tasks)))
-    pool = (
-        WorkerPool(workers, workspace.root, out_dir, options, presser_sha) if workers > 1 else None
-    )
-    # One worker: a printer process imports WeasyPrint while this one validates
-    # (the common case of one changed release); the rest is rendered here.
-    printer = (
-        PdfPrinter()
-        if pool is None and "pdf" in options.formats and PdfPrinter.available()
-        else None
-    )
-    results: Iterator[Result] | None = None
     started = False
     try:
-        # Validated here, while the workers import WeasyPrint: every problem at once.
-        loaded = _load_all([t.path for t in tasks], workspace)
-        progress.start(len(tasks))
-        started = True
-        if pool is not None:
-            results = pool.run(tasks)
-        else:
-            results = (
-                render_one(task, release, out_dir, options, presser_sha, printer)
-                for task, release in zip(tasks, loaded, strict=True)
+        with _renderers(workers, workspace, out_dir, options, presser_sha) as (pool, printer):
+            # Validated here, while the workers import WeasyPrint: every problem at once.
+            loaded = _load_all([t.path for t in tasks], workspace)
+            progress.start(len(tasks))
+            started = True
+            results: Iterator[Result] = (
+                pool.run(tasks)
+                if pool is not None
+                else (
+                    render_one(task, release, out_dir, options, presser_sha, printer)
+                    for task, release in zip(tasks, loaded, strict=True)
+                )
             )
-        failures = _collect(results, cache, progress, summary)
+            failures = _collect(results, cache, progress, summary)
     except KeyboardInterrupt:
-        # A second Ctrl-C must not cut the cleanup short.
+        # The workers are stopped already (see _renderers); a second Ctrl-C must not
+        # cut the rest of the cleanup short.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            if pool is not None:
-                pool.terminate()
-                pool = None
-            if printer is not None:
-                printer.close(kill=True)
-                printer = None
             if started:
                 progress.finish()
             with contextlib.suppress(WriteError):  # then the next build redoes a little more
@@ -201,19 +187,6 @@ def run_build(
             f"Interrupted: {summary.rendered} of {len(tasks)} releases rendered and kept; "
             "the others are as they were. Run presser build again to finish."
         ) from None
-    except BaseException:
-        if pool is not None:
-            pool.terminate()
-            pool = None
-        if printer is not None:
-            printer.close(kill=True)
-            printer = None
-        raise
-    finally:
-        if pool is not None:
-            pool.close()
-        if printer is not None:
-            printer.close()
     progress.finish()
     try:
         cache.save()
@@ -225,6 +198,51 @@ def run_build(
     if failures:
         raise failures
     return summary
+
+
+@contextlib.contextmanager
+def _renderers(
+    workers: int, workspace: Workspace, out_dir: Path, options: RenderOptions, presser_sha: str
+) -> Iterator[tuple[WorkerPool | None, PdfPrinter | None]]:
+    """The processes that render: a pool of workers, or (one worker) a PDF printer.
+
+    Left normally, they finish and are closed; left by an exception (Ctrl-C
+    included) they are stopped at once, a second Ctrl-C ignored meanwhile.
+    """
+    from ..render.printer import PdfPrinter
+    from .pool import WorkerPool
+
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1:
+            pool = WorkerPool(workers, workspace.root, out_dir, options, presser_sha)
+            stack.push(_closing(pool.close, pool.terminate))
+        printer = None
+        # One worker: a printer process imports WeasyPrint while this one validates
+        # (the common case of one changed release); the rest is rendered here.
+        if pool is None and "pdf" in options.formats and PdfPrinter.available():
+            printer = PdfPrinter()
+            stack.push(_closing(printer.close, functools.partial(printer.close, kill=True)))
+        yield pool, printer
+
+
+def _closing(
+    close: Callable[[], None], stop: Callable[[], None]
+) -> Callable[[type[BaseException] | None, BaseException | None, Any], bool]:
+    """An exit callback for an ExitStack: ``close`` after success, ``stop`` after an error."""
+
+    def exit_(kind: type[BaseException] | None, error: BaseException | None, trace: Any) -> bool:
+        if kind is None:
+            close()
+            return False
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            stop()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        return False  # the error goes on
+
+    return exit_
 
 
 def _load_quietly(path: Path, workspace: Workspace) -> LoadedRelease | None:
