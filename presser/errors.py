@@ -1,11 +1,41 @@
 """Problems found in user files, and the one exception the CLI knows how to report.
 
+Every exception presser raises descends from :class:`PresserError`, a
+``click.ClickException``, so the command line needs no try/except ladder:
+click prints the message (escaped for the terminal) and exits with the code.
+The tree::
+
+    PresserError (click.ClickException)           exit 1 unless said otherwise
+    ├── ProblemsFound                             positioned problems, all at once
+    ├── UsageProblem                              exit 2: how presser was called
+    ├── WriteError                                an output not written; the old one kept
+    │   └── ChangedOnDisk (writing)               the file changed after presser read it
+    ├── TemplateProblem                           an organisation template failed
+    ├── ImageRefused (source.images)              also a ValueError, for model validators
+    ├── UnknownOrganisation (source.workspace)
+    ├── UnsafeFix (lint.fix)                      a fix that would change the data
+    ├── RefusedResource (render.pdf)              the PDF asked for a file it may not read
+    ├── PrinterFailed (render.printer)
+    ├── RenderTimeout (render.timeout)
+    ├── ReleaseEditError (editorial.release_edit)
+    │   └── ReleaseFrozen                         a published release is not rewritten
+    ├── Refused (editorial.workflow)              a workflow step refused, with the reason
+    ├── BuildFailed (build.run)                   some releases not rendered
+    ├── BuildInterrupted (build.run)              exit 130: Ctrl-C
+    └── DamagedCache (build.cache)                caught: the cache is not used
+
+Two are not in it on purpose: the time limit's ``_Expired`` is a
+``BaseException`` so that no ``except Exception`` in a library can swallow it,
+and ``OutputTooLarge`` is a Jinja ``TemplateError`` raised inside a template's
+render, which ends as a :class:`TemplateProblem`.
+
 Exit codes (documented in the README and in ``presser --help``):
 
 - 0: success
 - 1: a release, organisation or template has problems (all reported at once),
   or an output could not be written
 - 2: usage error (unknown option, missing argument, path not found)
+- 130: ``presser build`` stopped with Ctrl-C (what finished is kept)
 """
 
 from __future__ import annotations

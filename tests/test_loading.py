@@ -13,8 +13,11 @@ from hypothesis import strategies as st
 
 import presser.source.loading
 from presser.errors import ProblemsFound
-from presser.source.limits import Limits
-from presser.source.loading import MAX_DEPTH, MAX_FILE_BYTES, load_bytes, load_file
+from presser.source.limits import DEFAULT_LIMITS, Limits
+from presser.source.loading import load_bytes, load_file
+
+MAX_DEPTH = DEFAULT_LIMITS.max_depth
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_file_bytes
 
 #: The event parsers presser can run on: libyaml's (its fast path) and PyYAML's own.
 PARSERS = {"libyaml": getattr(yaml, "CSafeLoader", None), "python": yaml.SafeLoader}

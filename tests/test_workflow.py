@@ -214,7 +214,7 @@ def test_file_changed_on_disk_is_refused(
         file.path.write_text(file.text.replace("En paragraf", "Kollegans paragraf"), "utf-8")
         return text
 
-    monkeypatch.setattr(release_edit, "edit_release_text", someone_else_saves_meanwhile)
+    monkeypatch.setattr(workflow, "edit_release_text", someone_else_saves_meanwhile)
     result = run("submit", "releases/r.yaml", "--by", "Anna Berg")
     assert result.exit_code == 1
     assert (

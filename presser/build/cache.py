@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..digest import ReadLog, TemplateFiles, file_sha256, sha256_hex, value_digest
+from ..errors import PresserError
 
 if TYPE_CHECKING:
     from ..render.pipeline import RenderOptions
@@ -119,7 +120,7 @@ def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, op
 # --------------------------------------------------------------------------- the cache
 
 
-class DamagedCache(ValueError):
+class DamagedCache(PresserError):
     """A cache file that is not what presser writes."""
 
 
@@ -224,7 +225,7 @@ class BuildCache:
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
 
 
-class _Foreign(Exception):
+class _Foreign(PresserError):
     """A cache of another format: written by another presser, so quietly not used."""
 
 
@@ -243,7 +244,7 @@ def _read(path: Path) -> tuple[dict[str, Entry], list[str]]:
     if not isinstance(data, dict):
         raise DamagedCache("not a presser build cache")
     if data.get("format") != CACHE_FORMAT:
-        raise _Foreign
+        raise _Foreign("written by another presser")
     releases = data.get("releases")
     if not isinstance(releases, dict):
         raise DamagedCache("its releases are not of the form presser writes")

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..digest import file_sha256
+from ..editorial.reading import load_all
 from ..errors import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
@@ -160,7 +161,7 @@ def run_build(
     try:
         with _renderers(workers, workspace, out_dir, options, presser_sha) as (pool, printer):
             # Validated here, while the workers import WeasyPrint: every problem at once.
-            loaded = _load_all([t.path for t in tasks], workspace)
+            loaded = load_all([t.path for t in tasks], workspace)
             progress.start(len(tasks))
             started = True
             results: Iterator[Result] = (
@@ -253,12 +254,6 @@ def _load_quietly(path: Path, workspace: Workspace) -> LoadedRelease | None:
         return load_release(path, workspace)
     except ProblemsFound:
         return None
-
-
-def _load_all(paths: list[Path], workspace: Workspace) -> list[LoadedRelease]:
-    from ..editorial.reading import load_all
-
-    return load_all(paths, workspace)
 
 
 def _collect(

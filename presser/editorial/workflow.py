@@ -40,7 +40,13 @@ from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
 from .manifest import content_hash, inputs_record
 from .reading import load_release
-from .release_edit import ChangedOnDisk, ReleaseFile, changed_on_disk_message, write_release
+from .release_edit import (
+    ChangedOnDisk,
+    ReleaseFile,
+    changed_on_disk_message,
+    edit_release_text,
+    write_release,
+)
 
 #: action -> (the statuses it starts from, the status it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -239,8 +245,6 @@ def record(
     correction: Mapping[str, Any] | None = None,
 ) -> Step:
     """Write the step into the release: the new status and a history entry (and a correction)."""
-    from .release_edit import edit_release_text
-
     from_status = opened.release.status
     to_status = TRANSITIONS[action][1]
     entry: dict[str, Any] = {

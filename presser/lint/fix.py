@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ProblemsFound, terminal_safe
+from ..errors import PresserError, ProblemsFound, terminal_safe
 from ..source.loading import load_bytes
 from .context import LintContext
 from .typography import (
@@ -87,7 +87,7 @@ def _lines(text: str) -> list[str]:
     return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
 
 
-class UnsafeFix(Exception):
+class UnsafeFix(PresserError):
     """The fixed text would not hold the same data; nothing is written."""
 
 

@@ -8,14 +8,13 @@ from collections.abc import Iterator
 
 import yaml
 
-from ..render.text_style import NORDIC_LANGUAGES, set_quote
+from ..render.text_style import set_quote
 
 try:  # libyaml's scanner is ten times faster; the tokens are the same.
     from yaml import CSafeLoader as _Scanner
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _Scanner  # type: ignore[assignment]
 
-NORDIC = NORDIC_LANGUAGES
 
 # Runs of two or more spaces between two visible characters on one line. Indentation and
 # a Markdown hard break (two spaces at a line's end) are not matched.

@@ -255,7 +255,7 @@ def build_context(
         contacts=tuple(_contact(c, country, labels, abroad) for c in release.contacts),
         press_contacts=tuple(_contact(c, country, labels, abroad) for c in press),
         boilerplate=_boilerplate(loaded),
-        about_heading=labels.about.format(organisation=org.name),
+        about_heading=labels.about_organisation(org.name),
         tags=release.tags,
         labels=labels,
         organisation=organisation,
@@ -282,7 +282,7 @@ def _embargo_line(
         return None
     if published_at is not None and published_at >= lifts:
         return None  # the embargo is over for whoever reads the published copy
-    return labels.embargo.format(datetime=embargo.display)
+    return labels.embargo_until(embargo.display)
 
 
 def _dateline_date(value: datetime, timezone: str, language: str) -> str:

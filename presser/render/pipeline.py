@@ -74,17 +74,12 @@ def render_outputs(
     """
     from .timeout import call_with_time_limit
 
-    limits = release_limits(loaded)
+    limits = loaded.workspace.limits  # presser.yaml's, else the defaults
     return call_with_time_limit(
         limits.render_timeout_seconds,
         loaded.workspace.display(loaded.path),
         lambda: _render_outputs(loaded, out_dir, options, limits, printer),
     )
-
-
-def release_limits(loaded: LoadedRelease) -> Limits:
-    """The limits in force for a release: its workspace's (presser.yaml), else the defaults."""
-    return loaded.workspace.limits
 
 
 def _render_outputs(

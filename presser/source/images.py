@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import PresserError
 from .limits import DEFAULT_LIMITS, Limits
 
 ALLOWED = "PNG, JPEG or WebP"
@@ -35,8 +36,12 @@ _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8)})
 
 
-class ImageRefused(ValueError):
-    """The file is not an image presser renders; the message says why, for the release author."""
+class ImageRefused(PresserError, ValueError):
+    """The file is not an image presser renders; the message says why, for the release author.
+
+    Also a ``ValueError``, so that raised in a model's validator it becomes that
+    field's positioned problem.
+    """
 
 
 @dataclass(frozen=True)

@@ -40,8 +40,6 @@ from .limits import DEFAULT_LIMITS, Limits, human_bytes
 
 # The defaults, kept as names for callers that predate presser.source.limits; the
 # loader itself reads the limits it is given.
-MAX_FILE_BYTES = DEFAULT_LIMITS.max_file_bytes
-MAX_DEPTH = DEFAULT_LIMITS.max_depth
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
 # YAML forbids these anyway; finding them first gives a clearer message than the parser's.

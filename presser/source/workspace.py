@@ -22,6 +22,7 @@ from pydantic import ValidationError
 import presser
 
 from ..errors import (
+    PresserError,
     Problem,
     ProblemsFound,
     TemplateProblem,
@@ -277,7 +278,7 @@ class Workspace:
         return loaded
 
 
-class UnknownOrganisation(Exception):
+class UnknownOrganisation(PresserError):
     """A release names an organisation the workspace does not have."""
 
     def __init__(self, slug: str, known: list[str]) -> None:
