@@ -68,6 +68,7 @@ def _worker_main(
     # Ctrl-C reaches the whole process group; the parent decides, and stops us with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    from ..render.libraries import library_lookup
     from ..source.workspace import find_workspace
 
     workspace = find_workspace(root)
@@ -80,8 +81,9 @@ def _worker_main(
         warm_up += ["weasyprint", "presser.render.pdf"]
     broken: str | None = None
     try:
-        for module in warm_up:
-            importlib.import_module(module)
+        with library_lookup():  # WeasyPrint's C libraries, found without starting a program
+            for module in warm_up:
+                importlib.import_module(module)
     except Exception as exc:  # such as a missing system library: said once per release, cleanly
         broken = f"cannot load {module}: {type(exc).__name__}: {exc}"
 

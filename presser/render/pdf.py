@@ -24,6 +24,7 @@ from urllib.request import url2pathname
 from ..errors import PresserError, TemplateProblem
 from ..source.images import ImageRefused
 from ..source.limits import DEFAULT_LIMITS, Limits
+from .libraries import library_lookup
 from .stylesheets import ResolvedStylesheet, asset_type
 
 if TYPE_CHECKING:
@@ -60,7 +61,8 @@ def job_fetcher(job: PdfJob) -> URLFetcher:
     release's images are read from disk, checked by content. Any other
     address, of any scheme, is refused.
     """
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+    with library_lookup():  # the first import of WeasyPrint finds its C libraries
+        from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     limits = job.limits
 
@@ -282,9 +284,10 @@ def render_pdf(
 
 def lay_out(job: PdfJob) -> LaidOut:
     """Lay out ``job`` with WeasyPrint; the same job always gives the same bytes."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-    from weasyprint.urls import FatalURLFetchingError
+    with library_lookup():  # the first import of WeasyPrint finds its C libraries
+        from weasyprint import CSS, HTML
+        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint.urls import FatalURLFetchingError
 
     fetcher = job_fetcher(job)
     # /ID from the document's own content: stable across renders and workspace folders

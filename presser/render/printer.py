@@ -127,8 +127,12 @@ def _serve(connection: Connection) -> None:
 
     # Ctrl-C goes to the whole process group; the parent decides what stops, and how.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The point of the printer: WeasyPrint imported while the parent works.
-    import weasyprint.text.fonts  # noqa: F401
+    from .libraries import library_lookup
+
+    # The point of the printer: WeasyPrint imported while the parent works
+    # (its C libraries found without starting a program).
+    with library_lookup():
+        import weasyprint.text.fonts  # noqa: F401
 
     from .pdf import lay_out
 

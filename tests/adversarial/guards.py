@@ -34,16 +34,18 @@ what the test sees) every ``open`` of a path outside the allowed places:
   listed so that a Python-level font read (an ``@font-face`` naming a system
   font file) would be allowed, and nothing else;
 - ``/dev/null`` and ``/dev/urandom``;
+- ``/etc/ld.so.cache`` (or, without it, ``/etc/ld.so.conf`` and
+  ``/etc/ld.so.conf.d``), which ``presser/render/libraries.py`` reads to find
+  WeasyPrint's C libraries, as the dynamic linker does;
 - WeasyPrint's own scratch folders, ``$TMPDIR/weasyprint-*``, where its font
   configuration keeps the fonts of ``@font-face`` rules it was given (only
   after fetching them through presser's confined fetcher) and which it
   removes when garbage-collected, possibly during a later render.
 
-What runs before the guard is switched on is not watched: importing
-WeasyPrint finds its C libraries with ``ctypes.util.find_library``, which runs
-``ldconfig``, ``gcc`` and ``ld``. That is the Python installation's library
-lookup, before any release or template is read; :func:`main` therefore
-imports WeasyPrint first when asked to (``PRESSER_GUARD_PREIMPORT=1``).
+Importing WeasyPrint is watched too: presser imports it inside
+``presser.render.libraries.library_lookup``, which finds its C libraries
+without the ``ldconfig``, ``gcc`` and ``ld`` that ``ctypes.util.find_library``
+would run.
 """
 
 from __future__ import annotations
@@ -84,7 +86,14 @@ FONT_AND_SYSTEM_FOLDERS = (
     "~/.cache/fontconfig",
     "/usr/share/zoneinfo",
 )
-SYSTEM_FILES = ("/etc/mime.types", "/dev/null", "/dev/urandom")
+SYSTEM_FILES = (
+    "/etc/mime.types",
+    "/dev/null",
+    "/dev/urandom",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+)
 WEASYPRINT_SCRATCH = os.path.join(os.path.realpath(tempfile.gettempdir()), "weasyprint-")
 
 
@@ -230,8 +239,7 @@ def main() -> None:
     """``presser`` with the guard on from start to exit; the findings go to a JSON file.
 
     Environment: ``PRESSER_GUARD_PROJECT`` (the workspace), ``PRESSER_GUARD_REPORT``
-    (where to write what was seen), ``PRESSER_GUARD_PORT`` (the loopback listener),
-    ``PRESSER_GUARD_PREIMPORT=1`` (import WeasyPrint before switching on).
+    (where to write what was seen), ``PRESSER_GUARD_PORT`` (the loopback listener).
     """
     project = Path(os.environ["PRESSER_GUARD_PROJECT"])
     report = Path(os.environ["PRESSER_GUARD_REPORT"])
@@ -244,10 +252,6 @@ def main() -> None:
     # The guard's record lives in this process: a forked PDF printer's reads and
     # connections would be recorded in the child and lost, so lay out PDFs here.
     PdfPrinter.available = staticmethod(lambda: False)  # type: ignore[method-assign]
-    if os.environ.get("PRESSER_GUARD_PREIMPORT") == "1":
-        import weasyprint  # noqa: F401
-
-        import presser.render.pdf  # noqa: F401
     guard.allow(project)
     # Python writes nothing to these, but the report itself goes here.
     guard.allowed = (*guard.allowed, report.parent.resolve())
