@@ -3,9 +3,9 @@
 WeasyPrint loads Pango, HarfBuzz, fontconfig and GObject through cffi, which
 hands every name it cannot open directly (``gobject-2.0``, ``pango-1.0-0``, …)
 to :func:`ctypes.util.find_library`. On Linux that runs ``/sbin/ldconfig -p``,
-then ``gcc`` and ``ld``: about 40 programs per import of WeasyPrint, a quarter
-of a second, where presser promises that rendering starts no program
-(SECURITY.md).
+then ``gcc`` and ``ld``: some 50 programs per import of WeasyPrint on Debian
+12, a third of a second, where presser promises that rendering starts no
+program (SECURITY.md).
 
 :func:`library_lookup` replaces ``find_library`` for a block with
 :func:`find_library`, which reads what the dynamic linker reads:
