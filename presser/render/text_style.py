@@ -487,35 +487,40 @@ def _zone_abbreviation(local: datetime, locale: Locale) -> str:
 
 
 def _replace_short_zone(pattern: str, abbreviation: str) -> str:
-    """Replace z, zz and zzz fields outside quoted literals with the abbreviation, quoted."""
-    literal = "'" + abbreviation.replace("'", "''") + "'"
+    """Replace z, zz and zzz fields (not quoted text) with the abbreviation, quoted.
+
+    Babel's own tokenizer reads the pattern; the pattern is written back here,
+    since ``untokenize_pattern`` leaves a literal apostrophe unescaped. Text
+    next to text is quoted as one literal: two quoted literals side by side
+    would read as an escaped apostrophe.
+    """
     out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        char = pattern[i]
-        if char == "'":
-            # copy a quoted literal (or a lone '' escape) untouched
-            end = i + 1
-            while end < n:
-                if pattern[end] == "'":
-                    if end + 1 < n and pattern[end + 1] == "'":
-                        end += 2
-                        continue
-                    break
-                end += 1
-            out.append(pattern[i : end + 1])
-            i = end + 1
-        elif char.isascii() and char.isalpha():
-            end = i
-            while end < n and pattern[end] == char:
-                end += 1
-            run = pattern[i:end]
-            out.append(literal if char == "z" and len(run) <= 3 else run)
-            i = end
-        else:
-            out.append(char)
-            i += 1
+    text = ""  # literal text not yet written
+    for _kind, value in babel_dates.tokenize_pattern(pattern):
+        if isinstance(value, str):  # ("chars", text)
+            text += value
+            continue
+        char, count = value  # ("field", (letter, length))
+        if char == "z" and count <= 3:
+            text += abbreviation
+            continue
+        out.append(_literal(text))
+        out.append(char * count)
+        text = ""
+    out.append(_literal(text))
     return "".join(out)
+
+
+def _literal(text: str) -> str:
+    """``text`` as it stands in a CLDR pattern: quoted where it holds letters or '."""
+    if any(c.isascii() and c.isalpha() for c in text) or "'" in text:
+        return _quoted(text)
+    return text
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a CLDR pattern literal (an apostrophe doubled)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def format_datetime(
