@@ -76,7 +76,7 @@ class Visit:
 
 def render_pages(workspace: Workspace, files: list[Path], out: Path) -> list[Path]:
     options = RenderOptions(formats=("html",))
-    return [render_release(load_release(f, workspace), out, options)[0] for f in files]
+    return [render_release(load_release(f, workspace), out, options).written[0] for f in files]
 
 
 @pytest.fixture(scope="module")

@@ -407,7 +407,6 @@ def test_slow_font_subsetting_is_warned_about_once(
 
     # As on a machine without libharfbuzz-subset0: WeasyPrint falls back to fontTools.
     monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
-    monkeypatch.setattr(presser.render.pdf, "_slow_subsetting_seen", False)
     (workspace / "releases" / "img.yaml").unlink()
     # (Forked workers inherit the fallback from this process.)
     result = CliRunner().invoke(cli, ["build", "--jobs", jobs, "--format", "pdf"])
@@ -415,6 +414,21 @@ def test_slow_font_subsetting_is_warned_about_once(
     warning = presser.render.pdf.SLOW_SUBSETTING_WARNING
     assert result.output.count(warning) == 1
     assert "libharfbuzz-subset0" in warning
+
+
+def test_slow_font_subsetting_is_warned_about_once_by_render(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import weasyprint.pdf.fonts
+
+    import presser.render.pdf
+
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    result = CliRunner().invoke(
+        cli, ["render", "releases/a1.yaml", "releases/a2.yaml", "--format", "pdf"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count(presser.render.pdf.SLOW_SUBSETTING_WARNING) == 1
 
 
 def test_no_change_build_imports_no_renderer(workspace: Path) -> None:

@@ -6,7 +6,6 @@ it runs alone) and its workers (:mod:`presser.build.pool`) import.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,13 +73,11 @@ def render_one(
             result.written.append(target)
             outputs[target.name] = output_record(data)
         result.entry = Entry(task.release_sha, inputs, reads, outputs)
+        result.slow_subsetting = rendered.slow_subsetting
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
     except PresserError as exc:
         result.error = exc.format_message()
     except Exception as exc:  # a bug or a broken install: one clear line, never a traceback
         result.error = f"internal error: {type(exc).__name__}: {exc}"
-    finally:
-        pdf_module = sys.modules.get("presser.render.pdf")
-        result.slow_subsetting = bool(pdf_module and pdf_module.slow_subsetting_seen())
     return result

@@ -227,13 +227,18 @@ def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOp
         target = out_dir if out_dir is not None else workspace.root / "build"
         workspace.check_output_folder(target, files)
         releases = load_all(files, workspace)
+        slow_subsetting = False
         for loaded in releases:
-            written = render_release(loaded, target, options, printer)
-            shown = ", ".join(workspace.display(p) for p in written)
+            rendered = render_release(loaded, target, options, printer)
+            slow_subsetting |= rendered.slow_subsetting
+            shown = ", ".join(workspace.display(p) for p in rendered.written)
             click.echo(f"{workspace.display(loaded.path)} -> {shown}")
     noun = "release" if len(releases) == 1 else "releases"
     click.echo(f"{len(releases)} {noun} rendered into {workspace.display(target)}/.")
-    _warn_slow_subsetting()
+    if slow_subsetting:  # once a run, however many PDFs fell back
+        from ..render.pdf import SLOW_SUBSETTING_WARNING
+
+        click.echo(SLOW_SUBSETTING_WARNING, err=True)
 
 
 def _release_files(paths: tuple[Path, ...], workspace: Workspace) -> list[Path]:
@@ -248,13 +253,6 @@ def _release_files(paths: tuple[Path, ...], workspace: Workspace) -> list[Path]:
         _, problems = validate_files(files, workspace)
         raise ProblemsFound(refused + problems)
     return files
-
-
-def _warn_slow_subsetting() -> None:
-    """Once a run, if WeasyPrint fell back to its slow font subsetting."""
-    pdf = sys.modules.get("presser.render.pdf")
-    if pdf is not None and pdf.slow_subsetting_seen():
-        click.echo(pdf.SLOW_SUBSETTING_WARNING, err=True)
 
 
 @click.command(cls=SafeCommand)

@@ -139,25 +139,11 @@ SLOW_SUBSETTING_WARNING = (
     "missing, so every PDF takes about 5 times as long; install it: "
     "sudo apt-get install libharfbuzz-subset0"
 )
-_slow_subsetting_seen = False
 
 
-def slow_subsetting_seen() -> bool:
-    """Whether a PDF rendered in this process used WeasyPrint's slow fontTools fallback.
-
-    WeasyPrint logs the fallback for every font of every document; presser
-    keeps it out of the per-release warnings and the CLI warns once a run.
-    """
-    return _slow_subsetting_seen
-
-
-def _note_slow_subsetting(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
-    """The records other than the fallback notice, remembering whether there was one."""
-    global _slow_subsetting_seen
-    kept = [r for r in records if not r.getMessage().startswith(SLOW_SUBSETTING_LOG)]
-    if len(kept) != len(records):
-        _slow_subsetting_seen = True
-    return kept
+def _without_slow_subsetting(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    """The records other than the fallback notice (the CLI warns once a run instead)."""
+    return [r for r in records if not r.getMessage().startswith(SLOW_SUBSETTING_LOG)]
 
 
 @contextmanager
@@ -328,15 +314,9 @@ def lay_out(job: PdfJob) -> LaidOut:
     if fatal is not None:
         cause = fatal.__cause__ or fatal
         raise RefusedResource(f"the PDF of {job.stem} could not be made: {cause}")
-    kept = _note_slow_subsetting(records)
+    kept = _without_slow_subsetting(records)
     return LaidOut(
         pdf=pdf,
         warnings=tuple(record.getMessage() for record in kept),
         slow_subsetting=len(kept) != len(records),
     )
-
-
-def note_slow_subsetting() -> None:
-    """Remember that a PDF laid out elsewhere (a printer process) used the slow fallback."""
-    global _slow_subsetting_seen
-    _slow_subsetting_seen = True

@@ -6,7 +6,8 @@ PDF is asked for, and Jinja only when HTML or PDF is.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -40,23 +41,45 @@ class RenderOptions:
     published_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class Rendered(Mapping[str, bytes]):
+    """The bytes of each format of one release (a mapping by format), and what the render
+    noticed on the way."""
+
+    outputs: dict[str, bytes]
+    #: whether WeasyPrint subset the PDF's fonts with its slow fontTools fallback
+    #: (libharfbuzz-subset0 missing): the CLI warns once a run
+    slow_subsetting: bool = False
+    written: tuple[Path, ...] = ()  #: the files written (render_release), in format order
+
+    def __getitem__(self, fmt: str) -> bytes:
+        return self.outputs[fmt]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.outputs)
+
+    def __len__(self) -> int:
+        return len(self.outputs)
+
+
 def render_release(
     loaded: LoadedRelease,
     out_dir: Path,
     options: RenderOptions,
     printer: PdfPrinter | None = None,
-) -> list[Path]:
+) -> Rendered:
     """Render one release in every format asked for, then write them all.
 
     Everything is rendered before anything is written, so a failure in one
     format leaves the previous outputs of this release as they were.
     """
+    rendered = render_outputs(loaded, out_dir, options, printer)
     written = []
-    for fmt, data in render_outputs(loaded, out_dir, options, printer).items():
+    for fmt, data in rendered.items():
         target = out_dir / f"{loaded.stem}.{fmt}"
         write_atomic(target, data)
         written.append(target)
-    return written
+    return dataclasses.replace(rendered, written=tuple(written))
 
 
 def render_outputs(
@@ -64,7 +87,7 @@ def render_outputs(
     out_dir: Path,
     options: RenderOptions,
     printer: PdfPrinter | None = None,
-) -> dict[str, bytes]:
+) -> Rendered:
     """The bytes of each output format of one release, meant for ``out_dir`` (nothing written).
 
     The PDF is laid out by ``printer`` when given (a process that imported
@@ -88,12 +111,13 @@ def _render_outputs(
     options: RenderOptions,
     limits: Limits,
     printer: PdfPrinter | None,
-) -> dict[str, bytes]:
+) -> Rendered:
     from .context import build_context
 
     wire = options.wire or loaded.release.wire or loaded.organisation.profile.wire
     context = build_context(loaded, out_dir=out_dir, wire=wire, published_at=options.published_at)
     rendered: dict[str, bytes] = {}
+    slow_subsetting = False
     if "html" in options.formats or "pdf" in options.formats:
         from .templating import environment
 
@@ -109,7 +133,8 @@ def _render_outputs(
             job = pdf_job(
                 context, env, project_root=loaded.workspace.root, base_dir=out_dir, limits=limits
             )
-            rendered[fmt] = (printer.lay_out(job) if printer else lay_out(job)).pdf
+            laid_out = printer.lay_out(job) if printer else lay_out(job)
+            rendered[fmt], slow_subsetting = laid_out.pdf, laid_out.slow_subsetting
         elif fmt == "txt":
             from .text import render_text
 
@@ -121,7 +146,7 @@ def _render_outputs(
             )
         else:  # pragma: no cover - the CLI offers only KNOWN_FORMATS
             raise ValueError(f"unknown format {fmt}")
-    return rendered
+    return Rendered(rendered, slow_subsetting)
 
 
 def template_reads(loaded: LoadedRelease) -> ReadLog:

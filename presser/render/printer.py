@@ -76,10 +76,6 @@ class PdfPrinter:
             raise
         if outcome == "error":
             raise payload
-        from .pdf import note_slow_subsetting
-
-        if payload.slow_subsetting:
-            note_slow_subsetting()
         return payload  # type: ignore[no-any-return]
 
     def _stop_mid_job(self) -> None:
