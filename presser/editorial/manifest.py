@@ -268,8 +268,8 @@ def verify_manifest(folder: Path, manifest: Manifest | None = None) -> list[str]
 def frozen_problems(loaded: LoadedRelease) -> list[Problem]:
     """A published release whose content no longer matches its manifest, field by field.
 
-    A release marked published with no manifest for its version (the seed
-    releases, published before presser) is taken as it is.
+    A release marked published with no manifest for its version (such as the
+    transcribed releases in releases/, published before presser) is taken as it is.
     """
     release = loaded.release
     if release.status != "published":

@@ -63,7 +63,7 @@ from .workflow import (
     describe_delta,
     last_status_change,
     last_submitter,
-    moment,
+    now_in,
     open_for,
     record,
     same_person,
@@ -203,7 +203,7 @@ def publish(
         opened = open_for("publish", path, workspace)
         loaded = opened.loaded
         release = loaded.release
-        at = moment(opened.timezone, now)
+        at = now_in(opened.timezone, now)
         reads = template_reads(loaded)
         current = content_hash(loaded, reads)
         approval = _check_approval(opened, current)
@@ -575,7 +575,7 @@ def publish_due(
             continue
         try:
             loaded = load_release(path, workspace)
-            at = moment(loaded.organisation.profile.timezone, now)
+            at = now_in(loaded.organisation.profile.timezone, now)
             due = release_time(loaded)
             if at < due:
                 detail = f"due {due.isoformat()} ({describe_delta(due, at)})"

@@ -35,7 +35,7 @@ import click
 
 from ..errors import PresserError, ProblemsFound
 from ..source.loading import load_bytes
-from ..source.model import HistoryEntry, Release
+from ..source.model import HistoryEntry, Release, Status, WorkflowAction
 from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
 from .manifest import content_hash, inputs_record
@@ -49,7 +49,7 @@ from .release_edit import (
 )
 
 #: action -> (the statuses it starts from, the status it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+TRANSITIONS: dict[WorkflowAction, tuple[tuple[Status, ...], Status]] = {
     "submit": (("draft", "approved"), "review"),
     "approve": (("review",), "approved"),
     "reject": (("review",), "draft"),
@@ -105,7 +105,7 @@ def current_user() -> str:
         return "unknown"
 
 
-def moment(timezone: str, now: datetime | None = None) -> datetime:
+def now_in(timezone: str, now: datetime | None = None) -> datetime:
     """Now (or ``now``) in the organisation's time zone, to the second, with its offset."""
     current = now if now is not None else datetime.now(UTC)
     return current.astimezone(ZoneInfo(timezone)).replace(microsecond=0)
@@ -176,7 +176,7 @@ def wrong_status(display: str, action: str, status: str, release: Release | None
     return Refused(display, action, f"it is {status}; {_WRONG_STATUS_HINT[action]}")
 
 
-def open_for(action: str, path: Path, workspace: Workspace) -> OpenRelease:
+def open_for(action: WorkflowAction, path: Path, workspace: Workspace) -> OpenRelease:
     """Read and validate a release for ``action``; refuse a wrong status or an invalid file."""
     display = workspace.display(path)
     file = ReleaseFile.read(path, workspace.limits)
@@ -234,7 +234,7 @@ class Step:
 
 def record(
     opened: OpenRelease,
-    action: str,
+    action: WorkflowAction,
     *,
     by: str,
     at: datetime,
@@ -306,7 +306,7 @@ def submit(path: Path, workspace: Workspace, *, by: str, now: datetime | None = 
             f"fix them (presser lint {opened.display}) and submit again",
             [f.format() for f in findings],
         )
-    return record(opened, "submit", by=by, at=moment(opened.timezone, now))
+    return record(opened, "submit", by=by, at=now_in(opened.timezone, now))
 
 
 def approve(
@@ -343,7 +343,7 @@ def approve(
         opened,
         "approve",
         by=by,
-        at=moment(opened.timezone, now),
+        at=now_in(opened.timezone, now),
         note=note,
         content_hash=content_hash(opened.loaded, reads),
         inputs=inputs_record(reads),
@@ -355,7 +355,7 @@ def reject(
 ) -> Step:
     """review -> draft, with the reason in the history."""
     opened = open_for("reject", path, workspace)
-    return record(opened, "reject", by=by, at=moment(opened.timezone, now), note=reason)
+    return record(opened, "reject", by=by, at=now_in(opened.timezone, now), note=reason)
 
 
 def correct(
@@ -363,7 +363,7 @@ def correct(
 ) -> Step:
     """published -> draft of the next version, with a correction notice for every output."""
     opened = open_for("correct", path, workspace)
-    at = moment(opened.timezone, now)
+    at = now_in(opened.timezone, now)
     return record(
         opened,
         "correct",

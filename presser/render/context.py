@@ -15,6 +15,7 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 import phonenumbers
 from markupsafe import Markup
@@ -99,7 +100,7 @@ class ImageContext:
 class BlockContext:
     """One block of the body, in order: Markdown, a quote or an image."""
 
-    kind: str  #: "markdown", "quote" or "image"
+    kind: Literal["markdown", "quote", "image"]  #: what the block is
     html: Markup | None = None  #: for markdown: safe HTML
     text_blocks: tuple[TextBlock, ...] = ()  #: for markdown: plain-text blocks with their links
     quote: QuoteContext | None = None  #: for quote
@@ -189,7 +190,7 @@ def build_context(
         language, org.language, country
     )
 
-    def moment(value: datetime) -> MomentContext:
+    def moment_context(value: datetime) -> MomentContext:
         return MomentContext(
             iso=text_style.iso_local(value, org.timezone),
             display=text_style.format_datetime(
@@ -220,8 +221,8 @@ def build_context(
         lead_html, lead_text, lead_links = None, None, ()
 
     press = release.press_contacts if release.press_contacts is not None else org.press_contacts
-    published = moment(release.published)
-    embargo = moment(release.embargo) if release.embargo else None
+    published = moment_context(release.published)
+    embargo = moment_context(release.embargo) if release.embargo else None
     organisation = OrganisationContext(
         slug=loaded.organisation.slug,
         name=org.name,

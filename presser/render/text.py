@@ -3,8 +3,8 @@
 Two styles, :data:`WIRE_STYLES`:
 
 ``nordic``
-    The seeds' layout, line for line, under the embargo line when there is one
-    (the wires read the first line first)::
+    The layout of the two transcribed releases in releases/, line for line, under
+    the embargo line when there is one (the wires read the first line first)::
 
         (embargo line)
 
@@ -87,7 +87,8 @@ from .transliterate import to_ascii
 
 __all__ = ["DEFAULT_WIDTHS", "WIRE_STYLES", "render_text"]
 
-#: Wrapping width when none is given: the seeds are unwrapped; US wires use 72 columns.
+#: Wrapping width when none is given: the transcribed releases are unwrapped; US wires
+#: use 72 columns.
 DEFAULT_WIDTHS: dict[str, int] = {"nordic": 0, "us": 72}
 
 _BULLET = "•"
@@ -113,7 +114,8 @@ class _Chunk:
 
     lines: list[_Line]
     kind: str = "paragraph"
-    # A heading (or a contacts label) runs straight into what follows, as in the seeds.
+    # A heading (or a contacts label) runs straight into what follows, as in the
+    # transcribed releases.
     attach: bool = False
 
 
@@ -341,7 +343,7 @@ def _contacts(
     chunks = [_Chunk(lines_of(contact), kind="contact") for contact in contacts]
     if not chunks:
         return []
-    # The label sits directly above the first contact, as in the seeds.
+    # The label sits directly above the first contact, as in the transcribed releases.
     return [_Chunk([_Line(label)], kind="heading", attach=True), *chunks]
 
 

@@ -11,7 +11,7 @@
 
 Guillemets: » is a quotation mark (Swedish »så här», French « ainsi »), so it becomes ``"``,
 except a » or › opening a line and followed by a space, which is a link bullet ("» Läs mer")
-and becomes ``>`` (the seeds' own ASCII form, "> Läs mer om utvecklingsarbetet"). The
+and becomes ``>`` (the transcribed releases' own ASCII form, "> Läs mer om utvecklingsarbetet"). The
 no-break spaces French sets inside guillemets are dropped: « oui » -> "oui".
 
 Letters with diacritics lose them (ä -> a, ö -> o), the convention of Nordic ASCII copy.

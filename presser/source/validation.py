@@ -119,7 +119,8 @@ def _cross_field_problems(
     if data.get("lead") is None and data.get("body") is None:
         yield document.problem((), "a release needs a lead or a body (or both)")
 
-    published, embargo = _moment(data.get("published")), _moment(data.get("embargo"))
+    published = _aware_datetime(data.get("published"))
+    embargo = _aware_datetime(data.get("embargo"))
     if published and embargo and embargo > published:
         yield document.problem(
             ("embargo",),
@@ -252,7 +253,7 @@ def _field(value: Any, name: str) -> str | None:
     return found if isinstance(found, str) else None
 
 
-def _moment(value: Any) -> datetime | None:
+def _aware_datetime(value: Any) -> datetime | None:
     try:
         return _AWARE.validate_python(value)
     except ValidationError:
