@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -159,8 +158,39 @@ def _phone_hint(text: str, number: phonenumbers.PhoneNumber | None, country: str
     return ": too short"
 
 
+# An address as contacts almost always write it (anna.berg@exempel.se), which
+# email-validator accepts for certain: checked here without importing it, since its
+# import compiles large patterns (~45 ms, as long as checking the rest of a release).
+# Anything else, and so every refusal with its message, is email-validator's to judge.
+# The rules of email-validator this relies on are pinned by tests/test_email_fast_path.py.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"  # the local part: a dot-atom of common characters
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"  # labels of 1 to 63 characters
+    r"[A-Za-z]{2,63}"  # a top-level domain of letters
+)
+#: The last labels of email-validator's SPECIAL_USE_DOMAIN_NAMES, which it always refuses.
+_SPECIAL_USE_DOMAINS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
+
+
+def _plainly_valid_email(text: str) -> bool:
+    """Whether email-validator (no DNS, default options) accepts ``text`` for certain.
+
+    A plain ASCII address of at most 254 characters (so its domain is within 253),
+    with no ``--`` in the domain (no Punycode, no other reserved label) and not
+    under a special-use name.
+    """
+    if len(text) > 254 or not _PLAIN_EMAIL.fullmatch(text):
+        return False
+    domain = text.rpartition("@")[2]
+    return "--" not in domain and domain.rpartition(".")[2].lower() not in _SPECIAL_USE_DOMAINS
+
+
 def _email(value: str) -> str:
     text = _text(value)
+    if _plainly_valid_email(text):
+        return text
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # Never ask DNS: validation must not touch the network.
         validate_email(text, check_deliverability=False)
