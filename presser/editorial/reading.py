@@ -17,7 +17,27 @@ from ..errors import Problem, ProblemsFound
 from ..source import validation
 from ..source.validation import LoadedRelease, ReleaseCheck
 from ..source.workspace import Workspace
-from .manifest import frozen_problems
+
+
+def frozen_problems(loaded: LoadedRelease) -> list[Problem]:
+    """:func:`presser.editorial.manifest.frozen_problems`, when there is a manifest to check.
+
+    Nearly every release read is a draft, or published with no manifest (the
+    transcribed releases); for those the manifest module (pydantic models, the
+    digests) is not even imported, which ``presser validate`` notices.
+    """
+    if loaded.release.status != "published" or not _manifest_file(loaded).is_file():
+        return []
+    from . import manifest
+
+    return manifest.frozen_problems(loaded)
+
+
+def _manifest_file(loaded: LoadedRelease) -> Path:
+    """``published/<stem>/v<N>/manifest.json``, as :mod:`.manifest` has it (a test holds it so)."""
+    version = f"v{loaded.release.version}"
+    return loaded.workspace.published_dir / loaded.stem / version / "manifest.json"
+
 
 #: What the editorial layer checks of every release it reads.
 FREEZE: tuple[ReleaseCheck, ...] = (frozen_problems,)

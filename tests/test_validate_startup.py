@@ -1,0 +1,90 @@
+"""What ``presser validate`` of an ordinary release leaves unimported (issue 12).
+
+Each module here costs a noticeable share of a cold ``presser validate`` and is
+needed only by an unusual release: email-validator for an address out of the
+ordinary, the manifest module for a published release with a manifest. Run in
+a fresh interpreter, as in tests/test_startup.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from presser.editorial import manifest, reading
+from presser.editorial.reading import load_release
+
+from .conftest import RELEASE_YAML, REPO, MakeWorkspace
+
+PROBE = """
+import json, sys
+from presser.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="presser")
+finally:
+    print("MODULES " + json.dumps(sorted(sys.modules)))
+"""
+
+
+def validate(cwd: Path, *arguments: str) -> tuple[int, str, set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "validate", *arguments],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
+    assert marker, done.stdout + done.stderr
+    return done.returncode, done.stdout, set(json.loads(marker[-1][8:]))
+
+
+def imported(modules: set[str], package: str) -> list[str]:
+    return sorted(m for m in modules if m == package or m.startswith(package + "."))
+
+
+PUBLISHED = RELEASE_YAML.replace("headline:", "status: published\nheadline:")
+
+
+def test_an_ordinary_release_needs_neither_email_validator_nor_the_manifests(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    # Published, as the transcribed releases are, but with no manifest to check.
+    make_workspace(releases={"r.yaml": PUBLISHED})
+    code, output, modules = validate(tmp_path, "releases/r.yaml")
+    assert code == 0, output
+    assert "1 release valid." in output
+    assert not imported(modules, "email_validator")
+    assert not imported(modules, "presser.editorial.manifest")
+    assert not imported(modules, "presser.digest")
+
+
+def test_an_unusual_address_is_email_validators_to_judge(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    release = RELEASE_YAML.replace("anna.berg@exempel.se", "anna.berg@exempel.test")
+    make_workspace(releases={"r.yaml": release})
+    code, output, modules = validate(tmp_path, "releases/r.yaml")
+    assert code == 1, output
+    assert (
+        "contacts[0].email: not a valid e-mail address: The part after the @-sign is a "
+        "special-use or reserved name" in output
+    ), output
+    assert imported(modules, "email_validator")
+
+
+def test_the_freeze_looks_for_the_manifest_where_publish_writes_it(
+    make_workspace: MakeWorkspace,
+) -> None:
+    corrected = PUBLISHED + "corrections:\n  - at: 2026-03-03T10:00:00+01:00\n    note: A fix.\n"
+    workspace = make_workspace(releases={"r.yaml": corrected})
+    loaded = load_release(workspace.releases_dir / "r.yaml", workspace)
+    assert loaded.release.version == 2
+    expected = manifest.version_folder(workspace, "r", 2) / manifest.MANIFEST
+    assert reading._manifest_file(loaded) == expected
