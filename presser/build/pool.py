@@ -59,12 +59,18 @@ def _stop_on_sigterm(signum: int, frame: Any) -> None:
 
 def _worker_main(
     connection: Connection,
+    parent_ends: list[Connection],
     root: Path,
     out_dir: Path,
     options: RenderOptions,
     presser_sha: str,
 ) -> None:
     """A worker: warm up once, then render the tasks the parent sends until it sends None."""
+    # The fork copied the parent's ends of every pipe made so far, this worker's own
+    # included: closed, so that a parent killed outright (SIGKILL) is seen as the end of
+    # the pipe and the worker exits, rather than waiting for ever.
+    for end in parent_ends:
+        end.close()
     # Ctrl-C reaches the whole process group; the parent decides, and stops us with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -132,12 +138,18 @@ class WorkerPool:
     ) -> None:
         self.args = (root, out_dir, options, presser_sha)
         self.context = _process_context()
-        self.workers: list[_Worker] = [self._start() for _ in range(size)]
+        self.workers: list[_Worker] = []
+        for _ in range(size):
+            self.workers.append(self._start())
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
+        inherited = [parent_end, *(w.connection for w in self.workers)]
         process = self.context.Process(
-            target=_worker_main, args=(child_end, *self.args), daemon=True, name="presser-worker"
+            target=_worker_main,
+            args=(child_end, inherited, *self.args),
+            daemon=True,
+            name="presser-worker",
         )
         process.start()
         child_end.close()
@@ -175,6 +187,7 @@ class WorkerPool:
             return None  # woken by the other worker's event
         # The worker died (a crash in a C library, the out-of-memory killer): say which release.
         code = worker.process.exitcode
+        worker.connection.close()
         self.workers.remove(worker)
         self.workers.append(self._start())
         return Result(task.path, error=f"the worker rendering it stopped (exit code {code})")

@@ -43,7 +43,9 @@ class PdfPrinter:
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork")
         self._connection, child_end = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_end,), daemon=True)
+        self._process = context.Process(
+            target=_serve, args=(child_end, self._connection), daemon=True
+        )
         self._process.start()
         child_end.close()
 
@@ -117,9 +119,14 @@ class PdfPrinter:
         self.close(kill=exc_type is not None)
 
 
-def _serve(connection: Connection) -> None:
+def _serve(connection: Connection, parent_end: Connection) -> None:
     """The printer's loop: import WeasyPrint, then lay out each job until told to stop."""
     import signal
+
+    # The fork copied the parent's end of the pipe too: closed here, so that a parent
+    # killed outright (SIGKILL) is seen as the end of the pipe, and the printer exits
+    # rather than waiting for ever (holding, say, the pipes of whoever started presser).
+    parent_end.close()
 
     # Ctrl-C goes to the whole process group; the parent decides what stops, and how.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
