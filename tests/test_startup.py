@@ -151,6 +151,24 @@ def test_a_pdf_is_laid_out_by_the_printer(make_workspace: MakeWorkspace, tmp_pat
     assert (tmp_path / "build" / "r.pdf").read_bytes().startswith(b"%PDF")
 
 
+def test_publish_lays_out_its_pdf_in_the_printer(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    # As presser render: WeasyPrint is imported in the printer while this process checks.
+    make_workspace(releases={"r.yaml": RELEASE_YAML})
+    for step in (
+        ["submit", RELEASE, "--by", "Anna Berg"],
+        ["approve", RELEASE, "--by", "Pia Press"],
+    ):
+        code, output, _ = run_command(step, tmp_path)
+        assert code == 0, output
+    code, output, modules = run_command(["publish", RELEASE, "--by", "Pia Press"], tmp_path)
+    assert code == 0, output
+    assert "weasyprint" not in modules
+    pdf = next((tmp_path / "published" / "r" / "v1").glob("*.pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
 def test_validate_with_lint_settings_imports_neither_the_rules_nor_babel(
     make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:

@@ -6,6 +6,7 @@ library modules (:mod:`presser.editorial`) are imported inside each command.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -158,13 +159,22 @@ def publish(
     """
     from ..editorial.publishing import publish as publish_release
     from ..editorial.publishing import publish_due
+    from ..render.printer import PdfPrinter
 
     who = _who(by)
     if due:
         if schedule:
             raise UsageProblem("--schedule is for one FILE; --due publishes what is due now")
         workspace = workspace_for(paths[0] if paths else None)
-        outcomes = publish_due(paths, workspace, by=who)
+        # Started only when something is due: from cron, most runs publish nothing.
+        with contextlib.ExitStack() as stack:
+
+            def start_printer() -> PdfPrinter | None:
+                if not PdfPrinter.available():
+                    return None
+                return stack.enter_context(PdfPrinter())
+
+            outcomes = publish_due(paths, workspace, by=who, printer_for=start_printer)
         counts = {kind: 0 for kind in ("published", "waiting", "refused")}
         for outcome in outcomes:
             counts[outcome.outcome] += 1
@@ -180,7 +190,11 @@ def publish(
             "publish takes one release FILE (or --due [DIR] for every release that is due)"
         )
     workspace = workspace_for(paths[0])
-    result = publish_release(paths[0], workspace, by=who, schedule=schedule)
+    # Started first, so WeasyPrint is imported in the printer while this process checks
+    # the release and its approval (as presser render does).
+    printer = PdfPrinter() if PdfPrinter.available() else None
+    with printer or contextlib.nullcontext():
+        result = publish_release(paths[0], workspace, by=who, schedule=schedule, printer=printer)
     if result.folder is None:
         already = "already scheduled" if result.already_scheduled else "scheduled"
         _say(

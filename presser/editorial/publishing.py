@@ -26,10 +26,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import presser
 
@@ -68,6 +69,9 @@ from .workflow import (
     record,
     same_person,
 )
+
+if TYPE_CHECKING:
+    from ..render.printer import PdfPrinter
 
 # --------------------------------------------------------------------------- publishing
 
@@ -189,12 +193,15 @@ def publish(
     by: str,
     now: datetime | None = None,
     schedule: bool = False,
+    printer: PdfPrinter | None = None,
 ) -> Published:
     """approved -> published: render into ``published/<stem>/v<N>/`` and record it.
 
     Refused when the release is invalid, changed since its approval, under an
     embargo that has not lifted, or due later (``schedule`` then records it for
-    ``presser publish --due`` instead).
+    ``presser publish --due`` instead). The PDF is laid out by ``printer`` when
+    given (as ``presser render`` does: WeasyPrint is imported there while this
+    process checks the release), else here.
     """
     with _publish_lock(workspace):
         finished = finish_interrupted(path, workspace)
@@ -227,7 +234,9 @@ def publish(
             )
             return Published(step, None, when=due)
         folder = version_folder(workspace, loaded.stem, release.version)
-        staging, files = _write_version(loaded, current, reads, approval, by=by, at=at)
+        staging, files = _write_version(
+            loaded, current, reads, approval, by=by, at=at, printer=printer
+        )
         try:
             _check_not_there(folder, opened.display, workspace)
             step = record(
@@ -290,6 +299,7 @@ def _write_version(
     *,
     by: str,
     at: datetime,
+    printer: PdfPrinter | None = None,
 ) -> tuple[Path, tuple[str, ...]]:
     """Render version N into a new staging folder beside ``v<N>/``: the folder and its files.
 
@@ -315,7 +325,7 @@ def _write_version(
         staged = _staged_release(loaded, staging)
         # Published at or after its embargo: the frozen copy carries no embargo line.
         with recording() as rendered:
-            outputs = render_outputs(staged, staging, RenderOptions(published_at=at))
+            outputs = render_outputs(staged, staging, RenderOptions(published_at=at), printer)
         # What the render read must be what was checked against the approval a moment ago.
         search_path = workspace.template_search_path(loaded.organisation.slug)
         moved = [k for k, r in rendered.reads.items() if reads.reads.get(k, r) != r]
@@ -544,13 +554,21 @@ class DueOutcome:
 
 
 def publish_due(
-    paths: tuple[Path, ...], workspace: Workspace, *, by: str, now: datetime | None = None
+    paths: tuple[Path, ...],
+    workspace: Workspace,
+    *,
+    by: str,
+    now: datetime | None = None,
+    printer_for: Callable[[], PdfPrinter | None] | None = None,
 ) -> list[DueOutcome]:
     """Publish every approved release whose time has come; one outcome per approved release.
 
     Idempotent: a published release is no longer approved, so a second run
-    publishes nothing again.
+    publishes nothing again. ``printer_for`` gives the printer that lays out the
+    PDFs (as for :func:`publish`), asked for once, when the first release is due.
     """
+    printer: PdfPrinter | None = None
+    asked = False
     from .reading import load_release
 
     files, refused = workspace.release_files(paths or (workspace.releases_dir,))
@@ -586,7 +604,9 @@ def publish_due(
                 detail = f"approved but not scheduled (presser publish {display} --schedule)"
                 outcomes.append(DueOutcome(display, "waiting", detail))
                 continue
-            result = publish(path, workspace, by=by, now=now)
+            if not asked and printer_for is not None:
+                printer, asked = printer_for(), True
+            result = publish(path, workspace, by=by, now=now, printer=printer)
         except Refused as exc:
             outcomes.append(DueOutcome(display, "refused", exc.reason))
         except ProblemsFound as exc:
