@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -558,3 +559,19 @@ def test_a_warm_process_compiles_and_loads_everything_once(
     render_outputs(load_release(workspace / "releases" / "a2.yaml", here), workspace, options)
     assert compiled == []
     assert babel.localedata._cache.keys() == loaded_locales.keys()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_timeline_says_when_each_worker_worked(workspace: Path, jobs: str) -> None:
+    result = CliRunner().invoke(cli, ["build", *FAST, "--jobs", jobs, "--timeline"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("releases validated at ")
+    workers = [line for line in lines if line.startswith("worker ")]
+    assert len(workers) == int(jobs), lines
+    counts = [int(line.rsplit(", ", 1)[1].split()[0]) for line in workers]
+    assert sum(counts) == len(ALL)
+    for line in workers:
+        seconds = [float(part) for part in re.findall(r"(\d+\.\d+) s", line)]
+        assert seconds == sorted(seconds), line  # started <= ready <= first <= last
+        assert ("started" in line) == (jobs == "2")

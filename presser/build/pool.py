@@ -71,6 +71,7 @@ def _worker_main(
     # the pipe and the worker exits, rather than waiting for ever.
     for end in parent_ends:
         end.close()
+    born = time.time()
     # Ctrl-C reaches the whole process group; the parent decides, and stops us with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
@@ -92,6 +93,7 @@ def _worker_main(
                 importlib.import_module(module)
     except Exception as exc:  # such as a missing system library: said once per release, cleanly
         broken = f"cannot load {module}: {type(exc).__name__}: {exc}"
+    ready = time.time()
 
     try:
         while True:
@@ -108,6 +110,7 @@ def _worker_main(
                 result = _load_and_render(task, workspace, out_dir, options, presser_sha)
             except Exception as exc:  # a bug: report it, never leave the parent waiting
                 result = Result(task.path, error=f"internal error: {type(exc).__name__}: {exc}")
+            result.born, result.ready = born, ready
             connection.send(result)
     except (BrokenPipeError, EOFError):
         return

@@ -26,7 +26,7 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +101,39 @@ class BuildSummary:
     up_to_date: int = 0
     failed: int = 0
     slow_subsetting: bool = False
+    began: float = field(default_factory=time.time)  #: wall-clock start of the build
+    validated: float | None = None  #: seconds in: every release to render was loaded
+    #: seconds in, per process that rendered: the build's timeline (``--timeline``)
+    spans: dict[int, WorkerSpan] = field(default_factory=dict)
+
+    def timeline(self) -> list[str]:
+        """When each process started, was ready, and took its first and did its last release."""
+        lines = []
+        if self.validated is not None:
+            lines.append(f"releases validated at {self.validated:.2f} s")
+        for number, span in enumerate(sorted(self.spans.values(), key=lambda s: s.first), 1):
+            start = f"started {span.born:.2f} s, ready {span.ready:.2f} s, " if span.born else ""
+            lines.append(
+                f"worker {number}: {start}first release {span.first:.2f} s, "
+                f"last done {span.last:.2f} s, {span.releases} releases"
+            )
+        return lines
+
+
+@dataclass
+class WorkerSpan:
+    """One rendering process in a build's timeline, in seconds from the build's start."""
+
+    born: float  #: the process started (0: this process)
+    ready: float  #: WeasyPrint imported
+    first: float  #: its first release began
+    last: float  #: its last release was done
+    releases: int = 0
+
+    def add(self, result: Result, began: float) -> None:
+        self.first = min(self.first, result.started - began)
+        self.last = max(self.last, result.finished - began)
+        self.releases += 1
 
 
 def run_build(
@@ -162,6 +195,7 @@ def run_build(
         with _renderers(workers, workspace, out_dir, options, presser_sha) as (pool, printer):
             # Validated here, while the workers import WeasyPrint: every problem at once.
             loaded = load_all([t.path for t in tasks], workspace)
+            summary.validated = time.time() - summary.began
             progress.start(len(tasks))
             started = True
             results: Iterator[Result] = (
@@ -265,6 +299,17 @@ def _collect(
     last_save = time.monotonic()
     for result in results:
         summary.slow_subsetting |= result.slow_subsetting
+        began = summary.began
+        span = summary.spans.setdefault(
+            result.worker,
+            WorkerSpan(
+                born=max(result.born - began, 0.0) if result.born else 0.0,
+                ready=max(result.ready - began, 0.0) if result.ready else 0.0,
+                first=result.started - began,
+                last=result.finished - began,
+            ),
+        )
+        span.add(result, began)
         if result.entry is not None:
             cache.entries[release_key(result.path)] = result.entry
             summary.rendered += 1

@@ -6,6 +6,8 @@ it runs alone) and its workers (:mod:`presser.build.pool`) import.
 
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +40,14 @@ class Result:
     problems: list[Problem] = field(default_factory=list)
     error: str | None = None
     slow_subsetting: bool = False
+    #: For the build's timeline (``presser build --timeline``): the process that rendered
+    #: it, when that process started and was ready (WeasyPrint imported), and when this
+    #: release's render began and ended; wall-clock seconds, comparable across processes.
+    worker: int = 0
+    born: float = 0.0
+    ready: float = 0.0
+    started: float = 0.0
+    finished: float = 0.0
 
 
 def render_one(
@@ -55,7 +65,7 @@ def render_one(
     """
     from ..writing import write_atomic
 
-    result = Result(task.path)
+    result = Result(task.path, worker=os.getpid(), started=time.time())
     try:
         # Taken before the render reads anything, so a change during it shows next time.
         inputs = release_inputs(
@@ -80,4 +90,5 @@ def render_one(
         result.error = exc.format_message()
     except Exception as exc:  # a bug or a broken install: one clear line, never a traceback
         result.error = f"internal error: {type(exc).__name__}: {exc}"
+    result.finished = time.time()
     return result

@@ -145,6 +145,12 @@ def render(
     help="Worker processes rendering at once. Default: one per core.",
 )
 @click.option("--force", is_flag=True, help="Render every release, changed or not.")
+@click.option(
+    "--timeline",
+    is_flag=True,
+    help="Afterwards, print when each worker started, was ready, and took its first "
+    "and finished its last release (on standard error).",
+)
 @FORMAT_OPTION
 @WIRE_OPTION
 @WIDTH_OPTION
@@ -154,6 +160,7 @@ def build(
     out_dir: Path | None,
     jobs: int | None,
     force: bool,
+    timeline: bool,
     formats: tuple[str, ...],
     wire: str | None,
     width: int | None,
@@ -174,6 +181,7 @@ def build(
       presser build releases/2026 --out site/
       presser build --force --jobs 1
       presser build --format html --format txt
+      presser build --force --timeline    # where a build's time goes
     """
     from ..build.progress import BarProgress, PlainProgress, Progress
     from ..build.run import default_jobs, run_build
@@ -200,6 +208,9 @@ def build(
         progress=progress,
         notify=lambda line: click.echo(f"Note: {safe_line(line)}", err=True),
     )
+    if timeline:
+        for line in summary.timeline():
+            click.echo(line, err=True)
     if summary.slow_subsetting:
         from ..render.pdf import SLOW_SUBSETTING_WARNING
 
