@@ -1,19 +1,24 @@
 """What ``presser validate`` of an ordinary release leaves unimported (issue 12).
 
 Each module here costs a noticeable share of a cold ``presser validate`` and is
-needed only by an unusual release: email-validator for an address out of the
-ordinary, the manifest module for a published release with a manifest. Run in
-a fresh interpreter, as in tests/test_startup.py.
+needed only by an unusual release or another command: email-validator for an
+address out of the ordinary, the manifest module for a published release with
+a manifest, the modules of the other commands. Run in a fresh interpreter, as
+in tests/test_startup.py.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import click
+
+from presser.cli import FAMILIES, cli
 from presser.editorial import manifest, reading
 from presser.editorial.reading import load_release
 
@@ -63,6 +68,11 @@ def test_an_ordinary_release_needs_neither_email_validator_nor_the_manifests(
     assert not imported(modules, "email_validator")
     assert not imported(modules, "presser.editorial.manifest")
     assert not imported(modules, "presser.digest")
+    # Nor the modules of the other commands.
+    assert [m for m in imported(modules, "presser.cli") if m.count(".") == 2] == [
+        "presser.cli.common",
+        "presser.cli.rendering",
+    ]
 
 
 def test_an_unusual_address_is_email_validators_to_judge(
@@ -88,3 +98,19 @@ def test_the_freeze_looks_for_the_manifest_where_publish_writes_it(
     assert loaded.release.version == 2
     expected = manifest.version_folder(workspace, "r", 2) / manifest.MANIFEST
     assert reading._manifest_file(loaded) == expected
+
+
+def test_each_command_is_found_in_the_module_its_family_names() -> None:
+    # Every command of the four modules is listed, under its own name, with its module.
+    for family in sorted(set(FAMILIES.values())):
+        module = importlib.import_module(f"presser.cli.{family}")
+        commands = {
+            value.name: family
+            for value in vars(module).values()
+            if isinstance(value, click.Command)
+            and getattr(value.callback, "__module__", None) == module.__name__
+        }
+        assert commands == {name: f for name, f in FAMILIES.items() if f == family}
+    for name in FAMILIES:
+        assert cli.commands[name].name == name
+    assert sorted(cli.commands) == sorted(FAMILIES)

@@ -2,20 +2,77 @@
 
 The commands live one family to a module (:mod:`.rendering`, :mod:`.project`,
 :mod:`.lint`, :mod:`.editorial`), as plain click commands over the library
-functions; none imports this module. Heavy modules (Jinja, markdown-it, Babel,
-WeasyPrint) are imported inside the commands that need them, so ``presser
---help`` and ``presser validate`` start fast. Every error is a
+functions; none imports this module. A family's module is imported when one of
+its commands is first looked up, and heavy modules (Jinja, markdown-it, Babel,
+WeasyPrint) inside the commands that need them, so ``presser --help`` and
+``presser validate`` start fast. Every error is a
 :class:`presser.errors.PresserError`, which click reports with its exit code;
 there is no try/except ladder here.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, MutableMapping
+
 import click
 
 from .. import __version__
-from . import editorial, lint, project, rendering
 from .common import EXIT_CODES_HELP, SafeGroup
+
+#: Every command, by the module of its family (``presser --help`` sorts them by name).
+FAMILIES: dict[str, str] = {
+    "validate": "rendering",
+    "render": "rendering",
+    "build": "rendering",
+    "schema": "rendering",
+    "init": "project",
+    "new": "project",
+    "orgs": "project",
+    "lint": "lint",
+    "submit": "editorial",
+    "approve": "editorial",
+    "reject": "editorial",
+    "publish": "editorial",
+    "correct": "editorial",
+    "status": "editorial",
+}
+
+
+class _Commands(MutableMapping[str, click.Command]):
+    """The group's commands, each imported with its family's module when first looked up.
+
+    ``presser validate`` then imports the commands of one family, not of four;
+    every name is known without an import (for click's listing and its "no such
+    command" hints), and a command's module is the one :data:`FAMILIES` names.
+    """
+
+    def __init__(self, families: dict[str, str]) -> None:
+        self._families = dict(families)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module = importlib.import_module(f"{__name__}.{self._families[name]}")
+            self._loaded[name] = getattr(module, name)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+        self._families.setdefault(name, "")
+
+    def __delitem__(self, name: str) -> None:
+        del self._families[name]
+        self._loaded.pop(name, None)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._families
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._families)
+
+    def __len__(self) -> int:
+        return len(self._families)
 
 
 @click.group(
@@ -35,25 +92,7 @@ def cli() -> None:
     """
 
 
-#: Every command, in the order ``presser --help`` lists them (click sorts them by name).
-COMMANDS = (
-    rendering.validate,
-    rendering.render,
-    rendering.build,
-    rendering.schema,
-    project.init,
-    project.new,
-    project.orgs,
-    lint.lint,
-    editorial.submit,
-    editorial.approve,
-    editorial.reject,
-    editorial.publish,
-    editorial.correct,
-    editorial.status,
-)
-for command in COMMANDS:
-    cli.add_command(command)
+cli.commands = _Commands(FAMILIES)
 
 
 def main() -> None:
