@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from presser.cli import FAMILIES, cli
+from presser.cli import COMMANDS, cli
 from presser.editorial import manifest, reading
 from presser.editorial.reading import load_release
 
@@ -102,7 +102,7 @@ def test_the_freeze_looks_for_the_manifest_where_publish_writes_it(
 
 def test_each_command_is_found_in_the_module_its_family_names() -> None:
     # Every command of the four modules is listed, under its own name, with its module.
-    for family in sorted(set(FAMILIES.values())):
+    for family in sorted(set(COMMANDS.values())):
         module = importlib.import_module(f"presser.cli.{family}")
         commands = {
             value.name: family
@@ -110,7 +110,7 @@ def test_each_command_is_found_in_the_module_its_family_names() -> None:
             if isinstance(value, click.Command)
             and getattr(value.callback, "__module__", None) == module.__name__
         }
-        assert commands == {name: f for name, f in FAMILIES.items() if f == family}
-    for name in FAMILIES:
+        assert commands == {name: f for name, f in COMMANDS.items() if f == family}
+    for name in COMMANDS:
         assert cli.commands[name].name == name
-    assert sorted(cli.commands) == sorted(FAMILIES)
+    assert sorted(cli.commands) == sorted(COMMANDS)

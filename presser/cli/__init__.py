@@ -21,7 +21,7 @@ from .. import __version__
 from .common import EXIT_CODES_HELP, SafeGroup
 
 #: Every command, by the module of its family (``presser --help`` sorts them by name).
-FAMILIES: dict[str, str] = {
+COMMANDS: dict[str, str] = {
     "validate": "rendering",
     "render": "rendering",
     "build": "rendering",
@@ -44,7 +44,7 @@ class _Commands(MutableMapping[str, click.Command]):
 
     ``presser validate`` then imports the commands of one family, not of four;
     every name is known without an import (for click's listing and its "no such
-    command" hints), and a command's module is the one :data:`FAMILIES` names.
+    command" hints), and a command's module is the one :data:`COMMANDS` names.
     """
 
     def __init__(self, families: dict[str, str]) -> None:
@@ -92,7 +92,7 @@ def cli() -> None:
     """
 
 
-cli.commands = _Commands(FAMILIES)
+cli.commands = _Commands(COMMANDS)
 
 
 def main() -> None:
