@@ -163,19 +163,22 @@ class TemplateFiles:
             return None
         return self.folders[int(index)].joinpath(*parts)
 
-    def reread(self, key: str) -> Read:
-        """What the lookup ``key`` of a read log finds now."""
+    def find(self, key: str) -> tuple[str | None, Path | None]:
+        """Where the lookup ``key`` of a read log leads now (``outside``: refused), and the file."""
         if key.startswith(self.ASSET):
             asset = self.path_of(key[len(self.ASSET) :])
             where = self.where(asset) if asset is not None and asset.is_file() else None
-            return Read(where, None if asset is None or where is None else file_sha256(asset))
+            return where, asset if where is not None else None
         try:
             path = self.locate(self.folders_for(key), self.name_of(key))
         except LookupError:
-            return Read("outside", None)
-        if path is None:
-            return Read(None, None)
-        return Read(self.where(path), file_sha256(path))
+            return "outside", None
+        return (None, None) if path is None else (self.where(path), path)
+
+    def reread(self, key: str) -> Read:
+        """What the lookup ``key`` of a read log finds now."""
+        where, path = self.find(key)
+        return Read(where, None if path is None else file_sha256(path))
 
     def changed(self, log: ReadLog) -> list[str]:
         """The lookups of ``log`` that find something else now (another file, other bytes)."""

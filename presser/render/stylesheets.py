@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from ..digest import ReadLog, note, recording
 from ..errors import TemplateProblem, printable
 from ..source.images import ImageRefused, check_image_bytes
 from ..source.limits import DEFAULT_LIMITS, Limits
@@ -84,6 +85,15 @@ class ResolvedStylesheet:
     fingerprint: str = ""
 
 
+#: The stylesheets resolved in this process, by search path, names, form and limits,
+#: each with the reads that made it. A build renders many releases of one organisation;
+#: the second reuses the first's result while every lookup it made finds the same file
+#: with the same bytes (read and hashed again: cheap beside parsing and resolving), and
+#: notes the same reads, so the read log, and with it the approval and the build cache,
+#: is what a fresh resolution would record.
+_RESOLVED: dict[tuple[Any, ...], tuple[ResolvedStylesheet, ReadLog]] = {}
+
+
 def resolve_stylesheets(
     env: PresserEnvironment,
     names: Sequence[str],
@@ -98,6 +108,23 @@ def resolve_stylesheets(
     :class:`TemplateProblem` at the stylesheet, line and column of the first
     address that is refused.
     """
+    files = env.search_loader.files
+    key = (files.folders, tuple(names), embed, limits)
+    cached = _RESOLVED.get(key)
+    if cached is not None and not files.changed(cached[1]):
+        resolved, reads = cached
+    else:
+        with recording() as reads:
+            resolved = _resolve(env, names, embed=embed, limits=limits)
+        _RESOLVED[key] = (resolved, reads)
+    for lookup, read in reads.reads.items():
+        note(lookup, read)
+    return resolved
+
+
+def _resolve(
+    env: PresserEnvironment, names: Sequence[str], *, embed: bool, limits: Limits
+) -> ResolvedStylesheet:
     import tinycss2  # type: ignore[import-untyped]
 
     from .templating import read_stylesheets
