@@ -36,6 +36,7 @@ LAYERS = {
     "presser.lint": 3,
     "presser.editorial": 4,
     "presser.build": 5,
+    "presser.distribution": 5,
     "presser.docs": 5,
     "presser.scaffold": 5,
     "presser.cli": 6,

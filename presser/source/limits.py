@@ -15,9 +15,10 @@ positioned problem. See SECURITY.md for what each limit guards against.
 
 from __future__ import annotations
 
-from typing import Annotated
+import ipaddress
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 SETTINGS_FILE = "presser.yaml"
 
@@ -85,6 +86,59 @@ class Limits(BaseModel):
     )
 
 
+#: Where the SMTP password comes from: never presser.yaml, which is often committed.
+SMTP_PASSWORD_VARIABLE = "PRESSER_SMTP_PASSWORD"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (localhost, 127.0.0.0/8, ::1): no network in between."""
+    name = host.strip().rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class SmtpSettings(BaseModel):
+    """The organisation's SMTP relay that presser send sends through: smtp: in presser.yaml."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="smtp setting")
+
+    host: str = Field(pattern=r"^[^\s/@]+$", description="The relay's host name or address.")
+    port: int = Field(587, ge=1, le=65535, description="The relay's port.")
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="starttls (upgrade on connect), tls (implicit TLS, often port 465), or "
+        "none (only for a relay on this machine: localhost).",
+    )
+    username: str | None = Field(
+        None,
+        description=f"Who to log in as; the password comes from {SMTP_PASSWORD_VARIABLE}.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_password(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "password" in data:
+            raise ValueError(
+                "no password in presser.yaml (a file that is often committed): presser send "
+                f"reads it from the environment variable {SMTP_PASSWORD_VARIABLE}"
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _plain_only_on_loopback(self) -> SmtpSettings:
+        # Without TLS the password and the releases cross the network in the clear.
+        if self.security == "none" and not is_loopback(self.host):
+            raise ValueError(
+                f"security: none sends in the clear, so only to a relay on this machine "
+                f"(localhost, 127.0.0.1, ::1), not {self.host}; use starttls or tls"
+            )
+        return self
+
+
 class Settings(BaseModel):
     """``presser.yaml``: the settings of the person running presser, for one workspace."""
 
@@ -92,6 +146,9 @@ class Settings(BaseModel):
 
     limits: Limits = Field(
         default_factory=Limits, description="How much presser reads and renders."
+    )
+    smtp: SmtpSettings | None = Field(
+        None, description="The SMTP relay presser send uses; without it, only send --dry-run."
     )
 
 

@@ -31,6 +31,8 @@ from pydantic import (
     model_validator,
 )
 
+from .distribution import Distribution, Slug, use_checks
+
 ReleaseType = Literal["press-release", "news", "statement", "invitation"]
 Status = Literal["draft", "review", "approved", "published"]
 WireStyle = Literal["nordic", "us"]
@@ -218,6 +220,7 @@ def _image_path(value: str, info: ValidationInfo) -> str:
 
 Phone = Annotated[str, AfterValidator(_phone)]
 Email = Annotated[str, AfterValidator(_email)]
+use_checks(email=_email, line=_line, wire_styles=WIRE_STYLES)  # distribution: reuses them
 
 _WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _LINK_URL = re.compile(r"^(https?://[^\s/$.?#][^\s]*|mailto:\S+@\S+|tel:\+?[0-9 ()-]+)$", re.I)
@@ -550,6 +553,11 @@ class Release(StrictModel):
     wire: WireStyle | None = Field(
         None, description="Wire style of the plain-text copy; default: the organisation's."
     )
+    distribution: tuple[Slug, ...] | None = Field(
+        None,
+        description="The organisation's lists and wires presser send sends this release to "
+        "(their names); default: name them with send --list.",
+    )
     lint: ReleaseLint | None = Field(
         None, description="presser lint settings for this release: ignore: [CODE, ...]."
     )
@@ -629,6 +637,11 @@ class Organisation(StrictModel):
     workflow: WorkflowSettings = Field(
         default_factory=WorkflowSettings,
         description="Editorial workflow rules: approvers, self-approval, scheduling.",
+    )
+    distribution: Distribution | None = Field(
+        None,
+        description="Where presser send sends published releases: from, reply_to, "
+        "unsubscribe_url, lists (of journalists) and wires (newswire desks), each named.",
     )
 
     @field_validator("timezone")

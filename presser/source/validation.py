@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
-from ..errors import Problem, ProblemsFound, UsageProblem, format_field_path
+from ..errors import Problem, ProblemsFound, UsageProblem, did_you_mean, format_field_path
 from .limits import Limits
 from .loading import Document, load_file
 from .model import Image, Release
@@ -137,6 +137,8 @@ def _cross_field_problems(
             "in the organisation)",
         )
 
+    yield from _distribution_problems(document, data.get("distribution"), organisation)
+
     known: dict[str, set[str]] = {}
     # A quote needs an id only to be placed; one without is set after the body.
     unplaceable = {"quote": any(_field(q, "id") is None for q in _list(data.get("quotes")))}
@@ -169,6 +171,30 @@ def _cross_field_problems(
             )
         else:
             placed[kind, ident] = index
+
+
+def _distribution_problems(
+    document: Document, names: Any, organisation: LoadedOrganisation | None
+) -> Iterator[Problem]:
+    """Each name in the release's distribution: must be a list or wire of its organisation."""
+    if not isinstance(names, list) or organisation is None:
+        return
+    distribution = organisation.profile.distribution
+    known = distribution.names if distribution else ()
+    if not known:
+        yield document.problem(
+            ("distribution",),
+            f"the organisation '{organisation.slug}' has no lists or wires "
+            "(distribution: in its organisation.yaml)",
+        )
+        return
+    for index, name in enumerate(names):
+        if isinstance(name, str) and name not in known:
+            yield document.problem(
+                ("distribution", index),
+                f"no list or wire '{name}' in the organisation's distribution: "
+                f"(there is: {', '.join(known)}){did_you_mean(name, known)}",
+            )
 
 
 def _image_problems(
