@@ -43,6 +43,8 @@ ARGUMENTS: dict[str, list[str]] = {
     "reject": ["reject", RELEASE, "--by", "Pia Press", "--reason", "Not yet."],
     "submit again": ["submit", RELEASE, "--by", "Anna Berg"],
     "approve": ["approve", RELEASE, "--by", "Pia Press"],
+    # Approved, not published: refused (exit 1) after loading what a real run loads.
+    "send": ["send", RELEASE, "--dry-run"],
     "correct": ["correct", RELEASE, "--by", "Pia Press", "--note", "A fix."],
     "init": ["init", "other", "--org", "acme", "--name", "Acme Inc."],
     # The rendering commands, asked for no PDF.

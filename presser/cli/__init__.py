@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "publish": "editorial",
     "correct": "editorial",
     "status": "editorial",
+    "send": "send",
 }
 
 

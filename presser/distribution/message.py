@@ -1,0 +1,208 @@
+"""One e-mail per recipient, made from a published version folder (never a fresh render).
+
+``multipart/alternative``: the wire text first, then the page as a
+``multipart/related`` with its images attached and referenced by ``cid:``;
+the PDF attached for a wire that asks for it. Every header value goes through
+the email package's header machinery, which encodes non-ASCII text and refuses
+a line break, so nothing read from a file can add a header.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+from ..editorial.manifest import MANIFEST, read_manifest, version_folder
+from ..editorial.workflow import Refused
+from ..source.distribution import Distribution, MailingList, WireDesk, split_address
+from ..source.validation import LoadedRelease
+from ..source.workspace import Workspace
+from .recipients import Recipient, read_recipients
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message to one recipient of one list or wire."""
+
+    number: int
+    target: str
+    address: str
+    message: EmailMessage
+
+    def file_name(self) -> str:
+        safe = re.sub(r"[^A-Za-z0-9@._+-]", "_", self.address)
+        return f"{self.number:02d}-{self.target}-{safe}.eml"
+
+
+def published_folder(loaded: LoadedRelease) -> Path:
+    """The version folder of the release as published, or :class:`NotPublished`."""
+    shown = loaded.workspace.display(loaded.path)
+    release = loaded.release
+    if release.status != "published":
+        raise Refused(
+            shown,
+            "send",
+            f"it is {release.status}, not published; only a published release is sent "
+            "(presser publish first)",
+        )
+    folder = version_folder(loaded.workspace, loaded.stem, release.version)
+    if not (folder / MANIFEST).is_file():
+        raise Refused(
+            shown,
+            "send",
+            f"no published v{release.version} with a manifest in "
+            f"{loaded.workspace.display(folder)}/; only what presser publish made is sent",
+        )
+    return folder
+
+
+def recipients_of(target: MailingList | WireDesk, workspace: Workspace) -> list[Recipient]:
+    if isinstance(target, WireDesk):
+        name, address = split_address(target.to)
+        return [Recipient(address, name)]
+    return read_recipients(target, workspace)
+
+
+def build_messages(loaded: LoadedRelease, names: list[str], *, now: datetime) -> list[Outgoing]:
+    """Every message to every recipient of the lists and wires named, in order.
+
+    Raises :class:`Refused` for a release that is not published.
+    """
+    distribution = loaded.organisation.profile.distribution
+    assert distribution is not None  # the CLI checks the names first
+    folder = published_folder(loaded)
+    manifest = read_manifest(folder, loaded.workspace.display(folder))
+    files = {entry.path for entry in manifest.files}
+    stem = loaded.stem
+    published_text = (folder / f"{stem}.txt").read_bytes().decode("utf-8")
+    html = (
+        (folder / f"{stem}.html").read_bytes().decode("utf-8") if f"{stem}.html" in files else None
+    )
+    pdf = (folder / f"{stem}.pdf").read_bytes() if f"{stem}.pdf" in files else None
+    images = sorted(name for name in files if name.startswith("images/"))
+    out: list[Outgoing] = []
+    for name in names:
+        target = distribution.target(name)
+        assert target is not None
+        text = published_text
+        if isinstance(target, WireDesk):
+            text = _wire_text(loaded, target, published_text, manifest.published_at)
+        for recipient in recipients_of(target, loaded.workspace):
+            message = _message(
+                loaded, distribution, target, recipient, text, html, images, folder, now
+            )
+            if isinstance(target, WireDesk) and target.attach_pdf and pdf is not None:
+                message.add_attachment(
+                    pdf, maintype="application", subtype="pdf", filename=f"{stem}.pdf"
+                )
+            out.append(Outgoing(len(out) + 1, name, recipient.address, message))
+    return out
+
+
+def _wire_text(loaded: LoadedRelease, wire: WireDesk, published: str, at: str) -> str:
+    """The published text, unless the desk wants another style, width or ASCII."""
+    own = loaded.release.wire or loaded.organisation.profile.wire
+    if wire.wire == own and wire.width is None and not wire.ascii:
+        return published
+    from ..render.pipeline import RenderOptions, render_outputs
+
+    options = RenderOptions(
+        formats=("txt",),
+        wire=wire.wire,
+        width=wire.width,
+        ascii_only=wire.ascii,
+        published_at=datetime.fromisoformat(at),
+    )
+    folder = version_folder(loaded.workspace, loaded.stem, loaded.release.version)
+    return render_outputs(loaded, folder, options)["txt"].decode("utf-8")
+
+
+def _subject(loaded: LoadedRelease, now: datetime) -> str:
+    from ..render.text_style import labels_for
+
+    release = loaded.release
+    labels = labels_for(loaded.language)
+    subject = release.headline
+    if release.corrections:
+        subject = f"{labels.correction}: {subject}"
+    if release.embargo is not None and release.embargo > now:
+        subject = (
+            f"{labels.embargo_until(release.embargo.isoformat(timespec='minutes'))}: {subject}"
+        )
+    return subject
+
+
+def message_id(stem: str, version: int, address: str, domain: str) -> str:
+    """The same for the same release, version and recipient on every run."""
+    digest = hashlib.sha256(f"{stem}\0{version}\0{address.lower()}".encode()).hexdigest()
+    return f"<{digest[:40]}@{domain}>"
+
+
+def _message(
+    loaded: LoadedRelease,
+    distribution: Distribution,
+    target: MailingList | WireDesk,
+    recipient: Recipient,
+    text: str,
+    html: str | None,
+    images: list[str],
+    folder: Path,
+    now: datetime,
+) -> EmailMessage:
+    sender_name, sender = distribution.sender
+    domain = sender.rpartition("@")[2]
+    ascii_only = (sender + recipient.address).isascii()
+    message = EmailMessage(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
+    message["Subject"] = _subject(loaded, now)
+    message["From"] = Address(display_name=sender_name, addr_spec=sender)
+    message["To"] = Address(display_name=recipient.name, addr_spec=recipient.address)
+    message["Reply-To"] = Address(addr_spec=distribution.reply_to or sender)
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = message_id(
+        loaded.stem, loaded.release.version, recipient.address, domain
+    )
+    message["List-Id"] = f"<{target.name}.{domain}>"
+    unsubscribe = f"<mailto:{sender}?subject=unsubscribe>"
+    if distribution.unsubscribe_url:
+        unsubscribe += f", <{distribution.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["List-Unsubscribe"] = unsubscribe
+    message.set_content(text, subtype="plain", charset="utf-8")
+    if html is not None:
+        cids = {
+            name: f"{hashlib.sha256(name.encode()).hexdigest()[:16]}@{domain}" for name in images
+        }
+        page = _cid_page(html, cids)
+        message.add_alternative(page, subtype="html", charset="utf-8")
+        related = list(message.iter_parts())[-1]  # the page: becomes multipart/related
+        assert isinstance(related, EmailMessage)
+        for name, cid in cids.items():
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            maintype, subtype = kind.split("/", 1)
+            related.add_related(
+                (folder / name).read_bytes(),
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{cid}>",
+                filename=Path(name).name,
+            )
+    return message
+
+
+def _cid_page(html: str, cids: dict[str, str]) -> str:
+    """The page with each image address of the version folder as its cid: address."""
+
+    def swap(match: re.Match[str]) -> str:
+        address = match.group(2)
+        cid = cids.get(address.removeprefix("./"))
+        return f"{match.group(1)}cid:{cid}{match.group(3)}" if cid else match.group(0)
+
+    return re.sub(r"""(src=["'])([^"']+)(["'])""", swap, html)
