@@ -20,7 +20,7 @@ from pydantic import AwareDatetime, BaseModel
 from pydantic.fields import FieldInfo
 
 from .render import context
-from .source import model
+from .source import distribution, model
 from .source.limits import limit_docs
 
 FORMAT_MODELS: tuple[type[BaseModel], ...] = (
@@ -35,6 +35,9 @@ FORMAT_MODELS: tuple[type[BaseModel], ...] = (
     model.WorkflowSettings,
     model.LintSettings,
     model.ReleaseLint,
+    distribution.Distribution,
+    distribution.MailingList,
+    distribution.WireDesk,
 )
 CONTEXT_CLASSES = (
     context.ReleaseContext,

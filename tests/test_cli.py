@@ -268,7 +268,7 @@ def _choices(command: str, option: str) -> list[str]:
 @pytest.mark.parametrize("command", ["render", "build"])
 def test_the_cli_s_written_out_choices_are_the_model_s(command: str) -> None:
     from presser.render.pipeline import DEFAULT_FORMATS, KNOWN_FORMATS
-    from presser.source.model import WIRE_STYLES
+    from presser.source.fields import WIRE_STYLES
 
     assert _choices(command, "formats") == list(KNOWN_FORMATS)
     assert _choices(command, "wire") == list(WIRE_STYLES)

@@ -15,7 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from presser.source.model import _PLAIN_EMAIL, _SPECIAL_USE_DOMAINS, _plainly_valid_email
+from presser.source.fields import _PLAIN_EMAIL, _SPECIAL_USE_DOMAINS, _plainly_valid_email
 
 
 def _accepted(address: str) -> bool:

@@ -81,7 +81,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..source.markdown import TextBlock, TextLink
-from ..source.model import WIRE_STYLES
+from ..source.fields import WIRE_STYLES
 from .context import BlockContext, ContactContext, ReleaseContext
 from .transliterate import to_ascii
 

@@ -10,34 +10,12 @@ Nothing here reads a file: :mod:`presser.distribution.recipients` reads the CSVs
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
 from email.utils import getaddresses, parseaddr
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-# The checks of presser.source.model (the contacts' e-mail check, one-line text, the
-# wire styles), handed in by model.py when it loads: it imports this module for its
-# fields, so importing it back from here would be a cycle.
-_CHECKS: dict[str, Callable[[str], str]] = {}
-_WIRE_STYLES: list[str] = []
-
-
-def use_checks(
-    *, email: Callable[[str], str], line: Callable[[str], str], wire_styles: Iterable[str]
-) -> None:
-    """Called once by :mod:`presser.source.model`, which defines the checks."""
-    _CHECKS.update(email=email, line=line)
-    _WIRE_STYLES[:] = wire_styles
-
-
-def _line(value: str) -> str:
-    return _CHECKS["line"](value)
-
-
-def _email(value: str) -> str:
-    return _CHECKS["email"](value)
-
+from .fields import WIRE_STYLES, _email, _line
 
 _CR_LF = re.compile(r"[\r\n]")
 
@@ -143,8 +121,8 @@ class WireDesk(_Strict):
     @field_validator("wire")
     @classmethod
     def _known_wire(cls, value: str) -> str:
-        if value not in _WIRE_STYLES:
-            raise ValueError(f"a wire style: {' or '.join(_WIRE_STYLES)}")
+        if value not in WIRE_STYLES:
+            raise ValueError(f"a wire style: {' or '.join(WIRE_STYLES)}")
         return value
 
 
