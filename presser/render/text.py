@@ -80,8 +80,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from ..source.markdown import TextBlock, TextLink
 from ..source.fields import WIRE_STYLES
+from ..source.markdown import TextBlock, TextLink
 from .context import BlockContext, ContactContext, ReleaseContext
 from .transliterate import to_ascii
 
