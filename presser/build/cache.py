@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..digest import ReadLog, TemplateFiles, file_sha256, sha256_hex, value_digest
-from ..errors import PresserError
+from ..errors import PresserError, ProblemsFound
 
 if TYPE_CHECKING:
     from ..render.pipeline import RenderOptions
@@ -103,14 +103,87 @@ def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, op
     before it was loaded), the organisation it names and that profile's
     values, and its images' bytes.
     """
-    from ..editorial.manifest import image_hashes
+    return _inputs(
+        loaded.path,
+        loaded.document.data,
+        loaded.organisation.slug,
+        loaded.organisation.document.data,
+        loaded.workspace,
+        digests=(release_sha, presser_sha, options),
+    )
 
+
+def current_inputs(
+    path: Path,
+    workspace: Workspace,
+    release_sha: str,
+    presser_sha: str,
+    options: str,
+    profiles: dict[str, Any] | None = None,
+) -> tuple[str, str] | None:
+    """The organisation and :func:`release_inputs` of a release file, read from the YAML alone.
+
+    What a no-change build needs to know of each release, without validating
+    it (no pydantic model is built): the same digest :func:`release_inputs`
+    gives once the release is loaded, or None where the files cannot tell (a
+    release or profile that is not YAML, an image outside the workspace); then
+    the release is rendered, and its problems, if any, reported. ``profiles``
+    keeps each organisation's profile read, for the other releases of a build.
+    """
+    from ..source.loading import load_file
+
+    try:
+        data = load_file(path, limits=workspace.limits).data
+        slug = data.get("organisation") if isinstance(data, dict) else None
+        if not isinstance(slug, str) or slug not in workspace.organisation_slugs():
+            return None
+        profiles = {} if profiles is None else profiles
+        if slug not in profiles:
+            profile_path = workspace.templates_dir / slug / "organisation.yaml"
+            if not workspace.contains(profile_path):
+                return None
+            profiles[slug] = load_file(profile_path, limits=workspace.limits).data
+        profile = profiles[slug]
+        digest = _inputs(
+            path, data, slug, profile, workspace, digests=(release_sha, presser_sha, options)
+        )
+    except (ProblemsFound, _Unknowable):
+        return None
+    return slug, digest
+
+
+class _Unknowable(PresserError):
+    """A release whose inputs cannot be read without validating it (see current_inputs)."""
+
+
+def _inputs(
+    path: Path,
+    data: Any,
+    slug: str,
+    profile: Any,
+    workspace: Workspace,
+    *,
+    digests: tuple[str, str, str],
+) -> str:
+    release_sha, presser_sha, options = digests
+    images: dict[str, str | None] = {}
+    for image in data.get("images") or () if isinstance(data, dict) else ():
+        relative = image.get("path") if isinstance(image, dict) else None
+        if not isinstance(relative, str) or "\0" in relative:
+            raise _Unknowable("not readable without validating the release")
+        file = (path.parent / relative).resolve()
+        # Only a file of the workspace within the image limit is read (never a device).
+        if not (workspace.contains(file) and file.is_file()):
+            raise _Unknowable("not readable without validating the release")
+        if file.stat().st_size > workspace.limits.max_image_bytes:
+            raise _Unknowable("not readable without validating the release")
+        images[relative] = file_sha256(file)
     return value_digest(
         {
             "release": release_sha,
-            "organisation": loaded.organisation.slug,
-            "profile": loaded.organisation.document.data,
-            "images": image_hashes(loaded),
+            "organisation": slug,
+            "profile": profile,
+            "images": images,
             "presser": presser_sha,
             "options": options,
         }
@@ -294,21 +367,25 @@ def output_record(data: bytes) -> dict[str, Any]:
 
 
 def up_to_date(
-    loaded: LoadedRelease,
+    path: Path,
     entry: Entry,
     *,
+    workspace: Workspace,
+    profiles: dict[str, Any] | None = None,
     release_sha: str,
     out_dir: Path,
     options: RenderOptions,
     options_text: str,
     presser_sha: str,
 ) -> bool:
-    """Whether the outputs of ``loaded`` are there and were made from its current inputs."""
+    """Whether the outputs of the release ``path`` are there and were made from its current
+    inputs: what the release names now, and every file its last render read."""
     if entry.release != release_sha:
         return False
-    if entry.inputs != release_inputs(loaded, release_sha, presser_sha, options_text):
+    current = current_inputs(path, workspace, release_sha, presser_sha, options_text, profiles)
+    if current is None or current[1] != entry.inputs:
         return False
-    files = TemplateFiles(loaded.workspace.template_search_path(loaded.organisation.slug))
+    files = TemplateFiles(workspace.template_search_path(current[0]))
     if files.changed(entry.reads):
         return False
-    return _outputs_intact(entry, out_dir, output_names(loaded.stem, options))
+    return _outputs_intact(entry, out_dir, output_names(path.stem, options))

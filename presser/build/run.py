@@ -31,17 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..digest import file_sha256
-from ..editorial.reading import load_all
 from ..errors import (
     EXIT_INTERRUPTED,
     EXIT_PROBLEMS,
     PresserError,
     Problem,
-    ProblemsFound,
     UsageProblem,
     WriteError,
 )
-from ..source.validation import check_unique_stems
 from .cache import (
     CACHE_NAME,
     BuildCache,
@@ -55,7 +52,6 @@ from .task import Result, Task, render_one
 if TYPE_CHECKING:
     from ..render.pipeline import RenderOptions
     from ..render.printer import PdfPrinter
-    from ..source.validation import LoadedRelease
     from ..source.workspace import Workspace
     from .pool import WorkerPool
     from .progress import Progress
@@ -156,6 +152,9 @@ def run_build(
     is invalid, :class:`BuildFailed` when some could not be rendered (the
     others are written and recorded), and :class:`BuildInterrupted` on Ctrl-C.
     """
+
+    from ..source.validation import check_unique_stems  # here: a no-change build needs no model
+
     check_unique_stems(files)
     cache = BuildCache.load(out_dir, workspace.display(out_dir / CACHE_NAME))
     presser_sha = presser_digest(workspace)
@@ -165,25 +164,26 @@ def run_build(
     summary = BuildSummary()
 
     tasks: list[Task] = []
+    profiles: dict[str, Any] = {}  # each organisation's profile, read once for the check
     for path in files:
         release_sha = file_sha256(path)
         if release_sha is None:
             raise UsageProblem(f"cannot read {workspace.display(path)}")
         entry = None if force else cache.entries.get(release_key(path))
-        if entry is not None and entry.release == release_sha:
-            # What the outputs depend on is read from the release now, never from the cache.
-            current = _load_quietly(path, workspace)
-            if current is not None and up_to_date(
-                current,
-                entry,
-                release_sha=release_sha,
-                out_dir=out_dir,
-                options=options,
-                options_text=options_text,
-                presser_sha=presser_sha,
-            ):
-                summary.up_to_date += 1
-                continue
+        # What the outputs depend on is read from the release now, never from the cache.
+        if entry is not None and up_to_date(
+            path,
+            entry,
+            workspace=workspace,
+            profiles=profiles,
+            release_sha=release_sha,
+            out_dir=out_dir,
+            options=options,
+            options_text=options_text,
+            presser_sha=presser_sha,
+        ):
+            summary.up_to_date += 1
+            continue
         tasks.append(Task(path, release_sha))
     if not tasks:
         cache.save_if_changed()
@@ -194,6 +194,8 @@ def run_build(
     try:
         with _renderers(workers, workspace, out_dir, options, presser_sha) as (pool, printer):
             # Validated here, while the workers import WeasyPrint: every problem at once.
+            from ..editorial.reading import load_all
+
             loaded = load_all([t.path for t in tasks], workspace)
             summary.validated = time.time() - summary.began
             progress.start(len(tasks))
@@ -278,16 +280,6 @@ def _closing(
         return False  # the error goes on
 
     return exit_
-
-
-def _load_quietly(path: Path, workspace: Workspace) -> LoadedRelease | None:
-    """The release, or None when it has problems (then it is a task, and they are reported)."""
-    from ..editorial.reading import load_release
-
-    try:
-        return load_release(path, workspace)
-    except ProblemsFound:
-        return None
 
 
 def _collect(
