@@ -109,7 +109,7 @@ def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, op
         loaded.organisation.slug,
         loaded.organisation.document.data,
         loaded.workspace,
-        digests=(release_sha, presser_sha, options),
+        (release_sha, presser_sha, options),
     )
 
 
@@ -119,7 +119,7 @@ def current_inputs(
     release_sha: str,
     presser_sha: str,
     options: str,
-    profiles: dict[str, Any] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> tuple[str, str] | None:
     """The organisation and :func:`release_inputs` of a release file, read from the YAML alone.
 
@@ -127,8 +127,9 @@ def current_inputs(
     it (no pydantic model is built): the same digest :func:`release_inputs`
     gives once the release is loaded, or None where the files cannot tell (a
     release or profile that is not YAML, an image outside the workspace); then
-    the release is rendered, and its problems, if any, reported. ``profiles``
-    keeps each organisation's profile read, for the other releases of a build.
+    the release is rendered, and its problems, if any, reported. ``memo`` keeps
+    what one build has read (each profile, each image's digest) for its other
+    releases.
     """
     from ..source.loading import load_file
 
@@ -137,15 +138,15 @@ def current_inputs(
         slug = data.get("organisation") if isinstance(data, dict) else None
         if not isinstance(slug, str) or slug not in workspace.organisation_slugs():
             return None
-        profiles = {} if profiles is None else profiles
-        if slug not in profiles:
+        memo = {} if memo is None else memo
+        if ("profile", slug) not in memo:
             profile_path = workspace.templates_dir / slug / "organisation.yaml"
             if not workspace.contains(profile_path):
                 return None
-            profiles[slug] = load_file(profile_path, limits=workspace.limits).data
-        profile = profiles[slug]
+            memo["profile", slug] = load_file(profile_path, limits=workspace.limits).data
+        profile = memo["profile", slug]
         digest = _inputs(
-            path, data, slug, profile, workspace, digests=(release_sha, presser_sha, options)
+            path, data, slug, profile, workspace, (release_sha, presser_sha, options), memo
         )
     except (ProblemsFound, _Unknowable):
         return None
@@ -162,8 +163,8 @@ def _inputs(
     slug: str,
     profile: Any,
     workspace: Workspace,
-    *,
     digests: tuple[str, str, str],
+    memo: dict[Any, Any] | None = None,
 ) -> str:
     release_sha, presser_sha, options = digests
     images: dict[str, str | None] = {}
@@ -177,7 +178,12 @@ def _inputs(
             raise _Unknowable("not readable without validating the release")
         if file.stat().st_size > workspace.limits.max_image_bytes:
             raise _Unknowable("not readable without validating the release")
-        images[relative] = file_sha256(file)
+        if memo is None:
+            images[relative] = file_sha256(file)
+        else:  # releases of a build often share an image
+            if ("image", file) not in memo:
+                memo["image", file] = file_sha256(file)
+            images[relative] = memo["image", file]
     return value_digest(
         {
             "release": release_sha,
@@ -371,7 +377,7 @@ def up_to_date(
     entry: Entry,
     *,
     workspace: Workspace,
-    profiles: dict[str, Any] | None = None,
+    memo: dict[Any, Any] | None = None,
     release_sha: str,
     out_dir: Path,
     options: RenderOptions,
@@ -382,10 +388,18 @@ def up_to_date(
     inputs: what the release names now, and every file its last render read."""
     if entry.release != release_sha:
         return False
-    current = current_inputs(path, workspace, release_sha, presser_sha, options_text, profiles)
+    memo = {} if memo is None else memo
+    current = current_inputs(path, workspace, release_sha, presser_sha, options_text, memo)
     if current is None or current[1] != entry.inputs:
         return False
-    files = TemplateFiles(workspace.template_search_path(current[0]))
-    if files.changed(entry.reads):
-        return False
+    slug = current[0]
+    if ("files", slug) not in memo:
+        memo["files", slug] = TemplateFiles(workspace.template_search_path(slug))
+    files: TemplateFiles = memo["files", slug]
+    # Every release of an organisation read the same templates: each looked up once a build.
+    for key, read in entry.reads.reads.items():
+        if ("read", slug, key) not in memo:
+            memo["read", slug, key] = files.reread(key)
+        if memo["read", slug, key] != read:
+            return False
     return _outputs_intact(entry, out_dir, output_names(path.stem, options))

@@ -164,7 +164,7 @@ def run_build(
     summary = BuildSummary()
 
     tasks: list[Task] = []
-    profiles: dict[str, Any] = {}  # each organisation's profile, read once for the check
+    memo: dict[Any, Any] = {}  # what the check has read, for the build's other releases
     for path in files:
         release_sha = file_sha256(path)
         if release_sha is None:
@@ -175,7 +175,7 @@ def run_build(
             path,
             entry,
             workspace=workspace,
-            profiles=profiles,
+            memo=memo,
             release_sha=release_sha,
             out_dir=out_dir,
             options=options,

@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..source.limits import Limits
-from ..source.validation import LoadedRelease
 from ..writing import write_atomic
 
 if TYPE_CHECKING:
     from ..digest import ReadLog
+    from ..source.limits import Limits
+    from ..source.validation import LoadedRelease
     from .printer import PdfPrinter
 
 #: Every format presser can render (the CLI's --format offers exactly these).
