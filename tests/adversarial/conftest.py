@@ -38,10 +38,15 @@ def loopback() -> Iterator[LoopbackListener]:
 
 @pytest.fixture(scope="session")
 def weasyprint_imported() -> None:
-    """Import WeasyPrint before any guard is on: finding its C libraries runs ldconfig."""
-    import weasyprint  # noqa: F401
+    """Import WeasyPrint before any guard is on, as presser does: its C libraries found
+    without starting a program (the guard would see nothing either way; importing
+    first keeps the import's own file reads out of each test's record)."""
+    from presser.render.libraries import library_lookup
 
-    import presser.render.pdf  # noqa: F401
+    with library_lookup():
+        import weasyprint  # noqa: F401
+
+        import presser.render.pdf  # noqa: F401
 
 
 @pytest.fixture

@@ -303,7 +303,6 @@ def run_presser(
     port: int,
     report: Path,
     timeout: float,
-    preimport: bool = False,
 ) -> Run:
     """``presser ARGS`` in ``project`` under the guard, RLIMIT_AS and a timeout."""
     env = {
@@ -312,7 +311,6 @@ def run_presser(
         "PRESSER_GUARD_PROJECT": str(project),
         "PRESSER_GUARD_REPORT": str(report),
         "PRESSER_GUARD_PORT": str(port),
-        "PRESSER_GUARD_PREIMPORT": "1" if preimport else "0",
         "PYTHONDONTWRITEBYTECODE": "1",
         # Line by line, so that each "->" line is timed as its release finishes.
         "PYTHONUNBUFFERED": "1",
@@ -405,7 +403,6 @@ def run_corpus(root: Path, cases: list[Case], port: int) -> CorpusRun:
             port=port,
             report=reports / "rendered.json",
             timeout=TIME_LIMIT_SECONDS * len(rendered),
-            preimport=True,
         )
         for name, run in pool.map(one, refused):
             runs[name] = run
