@@ -11,6 +11,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from presser.source.workspace import Workspace
+
 from .workflow_helpers import RELEASE, approve_it, make_newsroom, organisation, run
 
 DISTRIBUTION = """\
@@ -138,3 +140,25 @@ def test_a_header_injection_in_a_list_address_is_refused(tmp_path: Path) -> None
 
     with pytest.raises(ValueError, match="line break"):
         split_address("Eve\r\nBcc: x@evil.se <eve@example.se>")
+
+
+def test_an_embargoed_subject_gives_the_time_as_the_release_prints_it(
+    repo_workspace: Workspace,
+) -> None:
+    # The English release of the transcribed ones: its embargo in the organisation's
+    # time zone and the language's date format, as its page and wire copy print it.
+    from datetime import UTC, datetime
+
+    from presser.distribution.message import _subject
+    from presser.editorial.reading import load_release
+
+    loaded = load_release(
+        repo_workspace.releases_dir / "2010-02-08-jonkoping-addiction-care-conference.yaml",
+        repo_workspace,
+    )
+    before = _subject(loaded, datetime(2010, 1, 1, tzinfo=UTC))
+    assert before == (
+        "EMBARGOED UNTIL Feb 8, 2010 06:00 CET: "
+        "Jönköping County trains 400 staff to spot risky drinking early"
+    )
+    assert _subject(loaded, datetime(2010, 3, 1, tzinfo=UTC)) == loaded.release.headline

@@ -134,9 +134,13 @@ def _subject(loaded: LoadedRelease, now: datetime) -> str:
     if release.corrections:
         subject = f"{labels.correction}: {subject}"
     if release.embargo is not None and release.embargo > now:
-        subject = (
-            f"{labels.embargo_until(release.embargo.isoformat(timespec='minutes'))}: {subject}"
-        )
+        # The embargo time as the release's own outputs print it (the organisation's
+        # time zone and date format, the release's language): 8 februari 2010 06:00 CET.
+        from ..render.context import build_context
+
+        context = build_context(loaded, out_dir=loaded.path.parent)
+        assert context.embargo is not None
+        subject = f"{labels.embargo_until(context.embargo.display)}: {subject}"
     return subject
 
 
