@@ -10,10 +10,6 @@ in tests/test_startup.py.
 from __future__ import annotations
 
 import importlib
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -22,32 +18,12 @@ from presser.cli import COMMANDS, cli
 from presser.editorial import manifest, reading
 from presser.editorial.reading import load_release
 
-from .conftest import RELEASE_YAML, REPO, MakeWorkspace
-
-PROBE = """
-import json, sys
-from presser.cli import cli
-try:
-    cli.main(sys.argv[1:], prog_name="presser")
-finally:
-    print("MODULES " + json.dumps(sorted(sys.modules)))
-"""
+from .conftest import RELEASE_YAML, MakeWorkspace
+from .test_startup import run_command
 
 
 def validate(cwd: Path, *arguments: str) -> tuple[int, str, set[str]]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "validate", *arguments],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    marker = [line for line in done.stdout.splitlines() if line.startswith("MODULES ")]
-    assert marker, done.stdout + done.stderr
-    return done.returncode, done.stdout, set(json.loads(marker[-1][8:]))
+    return run_command(["validate", *arguments], cwd, submodules=True)
 
 
 def imported(modules: set[str], package: str) -> list[str]:
