@@ -361,7 +361,9 @@ def _outputs_intact(entry: Entry, out_dir: Path, expected: set[str]) -> bool:
 
 
 def output_names(stem: str, options: RenderOptions) -> set[str]:
-    return {f"{stem}.{fmt}" for fmt in options.formats}
+    from ..render.pipeline import output_name
+
+    return {output_name(stem, fmt) for fmt in options.formats}
 
 
 def output_record(data: bytes) -> dict[str, Any]:

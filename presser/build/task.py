@@ -71,14 +71,14 @@ def render_one(
         inputs = release_inputs(
             loaded, task.release_sha, presser_sha, options_key(options, out_dir)
         )
-        from ..render.pipeline import render_outputs
+        from ..render.pipeline import output_name, render_outputs
 
         outputs: dict[str, dict[str, Any]] = {}
         with recording() as reads:
             rendered = render_outputs(loaded, out_dir, options, printer)
         # Everything is rendered before anything is written (a failure keeps the old outputs).
         for fmt, data in rendered.items():
-            target = out_dir / f"{loaded.stem}.{fmt}"
+            target = out_dir / output_name(loaded.stem, fmt)
             write_atomic(target, data)
             result.written.append(target)
             outputs[target.name] = output_record(data)

@@ -70,9 +70,10 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
 FORMAT_OPTION = click.option(
     "--format",
     "formats",
-    type=click.Choice(["html", "pdf", "txt"]),
+    type=click.Choice(["html", "pdf", "txt", "ninjs", "newsml"]),
     multiple=True,
-    help="Output format; repeat for several. Default: all three.",
+    help="Output format; repeat for several. Default: html, pdf and txt (ninjs and "
+    "newsml, the IPTC exports, only when asked).",
 )
 
 

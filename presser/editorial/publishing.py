@@ -36,7 +36,7 @@ import presser
 
 from ..digest import ReadLog, sha256_hex
 from ..errors import PresserError, ProblemsFound, WriteError
-from ..render.pipeline import template_reads
+from ..render.pipeline import output_name, template_reads
 from ..source.loading import load_file
 from ..source.model import HistoryEntry
 from ..source.validation import LoadedRelease
@@ -337,7 +337,7 @@ def _write_version(
                 f"{', '.join(sorted(set(moved)))} changed while publishing; run publish again",
             )
         for fmt, data in outputs.items():
-            write_atomic(staging / f"{loaded.stem}.{fmt}", data)
+            write_atomic(staging / output_name(loaded.stem, fmt), data)
         files = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file())
         manifest = {
             "format": MANIFEST_FORMAT,

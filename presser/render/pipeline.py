@@ -22,10 +22,17 @@ if TYPE_CHECKING:
     from .printer import PdfPrinter
 
 #: Every format presser can render (the CLI's --format offers exactly these).
-KNOWN_FORMATS = ("html", "pdf", "txt")
+KNOWN_FORMATS = ("html", "pdf", "txt", "ninjs", "newsml")
 #: What build, render and publish make when no --format is given. Kept apart from
 #: KNOWN_FORMATS so that a new format is made only where it is asked for.
 DEFAULT_FORMATS = ("html", "pdf", "txt")
+#: The file name ending of a format that is not its name (the IPTC exports).
+EXTENSIONS = {"ninjs": "ninjs.json", "newsml": "newsml.xml"}
+
+
+def output_name(stem: str, fmt: str) -> str:
+    """The file a format of a release is written to: ``<stem>.html``, ``<stem>.ninjs.json``."""
+    return f"{stem}.{EXTENSIONS.get(fmt, fmt)}"
 
 
 @dataclass(frozen=True)
@@ -76,7 +83,7 @@ def render_release(
     rendered = render_outputs(loaded, out_dir, options, printer)
     written = []
     for fmt, data in rendered.items():
-        target = out_dir / f"{loaded.stem}.{fmt}"
+        target = out_dir / output_name(loaded.stem, fmt)
         write_atomic(target, data)
         written.append(target)
     return dataclasses.replace(rendered, written=tuple(written))
@@ -144,6 +151,18 @@ def _render_outputs(
                 width=options.width,
                 ascii_only=options.ascii_only,
             )
+        elif fmt in ("ninjs", "newsml"):
+            from .iptc import export_facts
+
+            facts = export_facts(loaded, context)
+            if fmt == "ninjs":
+                from .ninjs import render_ninjs
+
+                rendered[fmt] = render_ninjs(context, facts)
+            else:
+                from .newsml import render_newsml
+
+                rendered[fmt] = render_newsml(context, facts)
         else:  # pragma: no cover - the CLI offers only KNOWN_FORMATS
             raise ValueError(f"unknown format {fmt}")
     return Rendered(rendered, slow_subsetting)

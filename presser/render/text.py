@@ -143,6 +143,19 @@ def render_text(
     return text.encode("utf-8")
 
 
+def body_text(context: ReleaseContext) -> str:
+    """The lead and the body alone as plain text, unwrapped, laid out as the copy lays them.
+
+    What the IPTC exports carry as their ``text/plain`` body: no headline,
+    contacts or boilerplate, which those formats hold in fields of their own.
+    """
+    chunks: list[_Chunk] = []
+    if context.lead_text:
+        chunks.append(_paragraph(context.lead_text, context.lead_links))
+    chunks += _body(context.body, context.labels.photo)
+    return _layout(chunks, 0, _identity)
+
+
 # --------------------------------------------------------------------------- styles
 
 
