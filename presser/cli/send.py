@@ -1,17 +1,37 @@
-"""presser send: a published release by e-mail to the organisation's lists and wires.
+"""presser send and presser unsubscribe: a published release by e-mail, and who gets no more.
 
-Only --dry-run is built so far: every message is written as an .eml file and
-nothing is sent. The library is :mod:`presser.distribution`, imported inside.
+The library is :mod:`presser.distribution`, imported inside the commands.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import UsageProblem, safe_line
+from ..errors import EXIT_INTERRUPTED, PresserError, UsageProblem, safe_line
 from .common import SafeCommand, workspace_for
+
+if TYPE_CHECKING:
+    from ..distribution.plan import Delivery, Plan
+    from ..distribution.prepare import Prepared
+    from ..distribution.relay import Answer
+    from ..distribution.sending import SendReport
+
+
+class SendIncomplete(PresserError):
+    """Some recipients were not reached (failed or unknown): exit 1."""
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+class SendStopped(SendIncomplete):
+    """Ctrl-C or SIGTERM: the message in flight was finished and recorded; exit 130."""
+
+    exit_code = EXIT_INTERRUPTED
 
 
 @click.command(cls=SafeCommand)
@@ -31,59 +51,279 @@ from .common import SafeCommand, workspace_for
     default=None,
     help="Where --dry-run writes the messages. Default: build/outbox/<name>/v<N>/.",
 )
-def send(file: Path, lists: tuple[str, ...], dry_run: bool, out: Path | None) -> None:
-    """Send a published release by e-mail: one message per recipient.
+@click.option("--yes", is_flag=True, help="Send without asking (asked only on a terminal).")
+@click.option(
+    "--resend-unknown",
+    is_flag=True,
+    help="Send again to recipients whose earlier message may or may not have reached the "
+    "relay (the send log's unknowns): at most one extra copy each.",
+)
+@click.option(
+    "--status", "show_status", is_flag=True, help="Say per list who was sent to; send nothing."
+)
+@click.option(
+    "--max-retry-seconds",
+    type=click.FloatRange(min=0),
+    default=300.0,
+    show_default=True,
+    help="How long a temporary failure (4xx, a lost connection) is tried again.",
+)
+def send(
+    file: Path,
+    lists: tuple[str, ...],
+    dry_run: bool,
+    out: Path | None,
+    yes: bool,
+    resend_unknown: bool,
+    show_status: bool,
+    max_retry_seconds: float,
+) -> None:
+    """Send a published release by e-mail: one message per recipient, each once.
 
     To the lists of journalists and newswire desks in distribution: of the
-    organisation.yaml. Sending itself is not built yet: without --dry-run,
-    send exits 2 ("sending needs smtp: in presser.yaml", else "sending is not
-    built yet; use --dry-run"). A release that is not published is refused.
+    organisation.yaml, through the SMTP relay in presser.yaml's smtp: (the
+    password from PRESSER_SMTP_PASSWORD). Every message is recorded in
+    published/<name>/v<N>/sent.jsonl before and after it is handed to the relay:
+    a rerun sends only to recipients not yet reached, and one whose message
+    may have reached the relay (unknown) only with --resend-unknown. After
+    presser correct and publish, the new version also goes to everyone who got
+    an earlier one. Exit 1 when a recipient was not reached, 130 when stopped.
 
     \b
-    Example:
+    Examples:
       presser send releases/2026-03-02-spring-fair.yaml --list journalists-sv --dry-run
+      presser send releases/2026-03-02-spring-fair.yaml --list journalists-sv --list tt
+      presser send releases/2026-03-02-spring-fair.yaml --status
     """
+    from ..distribution.prepare import prepare_send
+    from ..editorial.reading import load_release
+
+    workspace = workspace_for(file)
+    loaded = load_release(file, workspace)
+    if dry_run:
+        _dry_run(loaded, lists, out)
+        return
+    prepared = prepare_send(loaded, lists, resend_unknown=resend_unknown)
+    if show_status:
+        _status(prepared.plan)
+        return
+    from ..distribution.settings import smtp_settings
+
+    smtp = smtp_settings(workspace)
+    if smtp is None:
+        raise UsageProblem(
+            "sending needs smtp: in presser.yaml (host, port, security, username); "
+            "presser send --dry-run writes the messages without it"
+        )
+    plan = prepared.plan
+    click.echo(_summary(prepared))
+    if not plan.deliveries:
+        click.echo("Nothing to send.")
+        _raise_for_unknowns(plan)
+        return
+    if not yes and sys.stdin.isatty() and sys.stdout.isatty():
+        click.confirm(f"Send {len(plan.deliveries)} message(s)?", abort=True)
+    report, plan = _run(prepared, smtp, max_retry_seconds, resend_unknown)
+    _report(report, plan)
+
+
+def _run(
+    prepared: Prepared, smtp: object, max_retry_seconds: float, resend_unknown: bool
+) -> tuple[SendReport, Plan]:
+    from ..distribution.log import SendLog
+    from ..distribution.prepare import prepare_send
+    from ..distribution.relay import Relay, smtp_password
+    from ..distribution.sending import StopFlag, send_plan
+    from ..source.limits import SmtpSettings
+
+    assert isinstance(smtp, SmtpSettings)
+    relay = Relay(smtp, smtp_password(smtp))
+    with SendLog(prepared.plan.log_path, prepared.plan.log_shown) as log:
+        # The plan shown was made before the lock; made again under it, what a send that
+        # ran meanwhile did is seen, and nothing goes twice.
+        prepared = prepare_send(
+            prepared.loaded, tuple(prepared.names), resend_unknown=resend_unknown
+        )
+        plan = prepared.plan
+        composer = prepared.composer()
+        relay.connect()  # a refused login or TLS stops here, before any message
+        try:
+            with StopFlag() as stop:
+                report = send_plan(
+                    plan,
+                    composer,
+                    relay,
+                    log,
+                    _progress(len(plan.deliveries)),
+                    max_retry_seconds=max_retry_seconds,
+                    stop_requested=stop,
+                )
+                return report, plan
+        finally:
+            relay.close()
+
+
+class _Lines:
+    """One line per recipient (logs, pipes)."""
+
+    def start(self, total: int) -> None:
+        pass
+
+    def done(self, delivery: Delivery, answer: Answer, retry_in: float | None) -> None:
+        state = {"accepted": "sent", "permanent": "failed", "unknown": "UNKNOWN"}.get(
+            answer.kind, "will retry" if retry_in is not None else "gave up"
+        )
+        line = f"{delivery.target.name}: {delivery.recipient.address}: {state}: {answer.line}"
+        click.echo(safe_line(line))
+
+    def finish(self) -> None:
+        pass
+
+
+class _Bar:
+    """A progress bar on a terminal; failures still get a line each."""
+
+    def __init__(self) -> None:
+        self._bar: object | None = None
+
+    def start(self, total: int) -> None:
+        self._context = click.progressbar(length=total, label="Sending", file=sys.stderr)
+        self._bar = self._context.__enter__()
+
+    def done(self, delivery: Delivery, answer: Answer, retry_in: float | None) -> None:
+        if answer.kind != "accepted":
+            _Lines().done(delivery, answer, retry_in)
+        if retry_in is None and self._bar is not None:
+            self._bar.update(1)  # type: ignore[attr-defined]
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._context.__exit__(None, None, None)
+
+
+def _progress(total: int) -> _Lines | _Bar:
+    return _Bar() if sys.stderr.isatty() and total > 1 else _Lines()
+
+
+def _summary(prepared: Prepared) -> str:
+    plan = prepared.plan
+    loaded = prepared.loaded
+    lines = [
+        safe_line(
+            f"{loaded.workspace.display(loaded.path)}: v{plan.version} "
+            f"'{loaded.release.headline}' from {loaded.workspace.display(prepared.folder)}/"
+        ),
+        f"  to: {', '.join(prepared.names)}"
+        + (f", and {plan.earlier} recipient(s) of earlier versions" if plan.earlier else ""),
+        f"  {len(plan.deliveries)} to send; {plan.already_sent} sent already"
+        + (f"; {plan.suppressed} unsubscribed, skipped" if plan.suppressed else "")
+        + (f"; {plan.duplicates} on more than one list, sent once" if plan.duplicates else "")
+        + (f"; {plan.failed_permanently} refused earlier" if plan.failed_permanently else ""),
+    ]
+    return "\n".join(lines)
+
+
+def _status(plan: Plan) -> None:
+    header = f"{'list or wire':<24} {'recipients':>10} {'sent':>6} {'failed':>6} "
+    click.echo(header + f"{'unknown':>7} {'to go':>6}")
+    for count in plan.targets.values():
+        click.echo(
+            safe_line(
+                f"{count.name:<24} {count.recipients:>10} {count.sent:>6} {count.failed:>6} "
+                f"{count.unknown:>7} {count.to_go:>6}"
+            )
+        )
+    if plan.suppressed:
+        click.echo(f"{plan.suppressed} unsubscribed recipient(s) are not sent to.")
+    for entry in plan.unknown:
+        click.echo(safe_line(f"unknown: {entry.address} ({entry.target}, handed over {entry.at})"))
+
+
+def _raise_for_unknowns(plan: Plan) -> None:
+    if plan.unknown:
+        raise SendIncomplete(
+            f"{len(plan.unknown)} recipient(s) are unknown: their message may or may not have "
+            "reached the relay (presser send --status lists them); check with the relay, then "
+            "presser send --resend-unknown sends them one more copy"
+        )
+
+
+def _report(report: SendReport, plan: Plan) -> None:
+    parts = [f"{report.sent} sent"]
+    if report.failed:
+        parts.append(f"{len(report.failed)} refused by the relay")
+    if report.gave_up:
+        parts.append(f"{len(report.gave_up)} failed for now (a rerun tries them again)")
+    if report.unknown:
+        parts.append(f"{len(report.unknown)} unknown")
+    if report.not_tried:
+        parts.append(f"{report.not_tried} not tried")
+    line = "; ".join(parts) + f". The log: {plan.log_shown}"
+    if report.stopped:
+        raise SendStopped(f"Stopped: {line}. Run presser send again to go on.")
+    if report.failed or report.gave_up or report.unknown or plan.unknown:
+        raise SendIncomplete(line)
+    click.echo(line)
+
+
+def _dry_run(loaded: object, lists: tuple[str, ...], out: Path | None) -> None:
     from datetime import UTC, datetime
 
     from ..distribution.message import build_messages, published_folder
-    from ..editorial.reading import load_release
+    from ..distribution.prepare import read_all_recipients, target_names
+    from ..source.validation import LoadedRelease
     from ..writing import write_atomic
 
-    workspace = workspace_for(file)
-    if not dry_run:
-        from ..distribution.settings import smtp_settings
-
-        if smtp_settings(workspace) is None:
-            raise UsageProblem("sending needs smtp: in presser.yaml")
-        raise UsageProblem("sending is not built yet; use --dry-run")
-    loaded = load_release(file, workspace)
-    published_folder(loaded)  # an unpublished release is refused before anything else
-    distribution = loaded.organisation.profile.distribution
-    known = distribution.names if distribution else ()
-    names = list(lists) or list(loaded.release.distribution or ())
-    if not names:
-        there = ", ".join(known) or "none (add distribution: to organisation.yaml)"
-        raise UsageProblem(
-            f"name the lists or wires to send to with --list NAME, or distribution: in the "
-            f"release; there are: {there}"
-        )
-    from ..errors import did_you_mean
-
-    unknown = [name for name in names if name not in known]
-    if unknown:
-        raise UsageProblem(
-            f"no list or wire '{safe_line(unknown[0])}' (there is: {', '.join(known) or 'none'})"
-            f"{did_you_mean(unknown[0], known)}"
-        )
-    messages = build_messages(loaded, names, now=datetime.now(UTC))
+    assert isinstance(loaded, LoadedRelease)
+    workspace = loaded.workspace
+    published_folder(loaded)
+    distribution, names = target_names(loaded, lists)
+    read_all_recipients(distribution, names, workspace)  # every bad line reported first
     folder = out or (
         workspace.root / "build" / "outbox" / loaded.stem / f"v{loaded.release.version}"
     )
     folder.mkdir(parents=True, exist_ok=True)
-    for outgoing in messages:
+    count = 0
+    for outgoing in build_messages(loaded, names, now=datetime.now(UTC)):
         target = folder / outgoing.file_name()
         write_atomic(target, outgoing.message.as_bytes())
+        count += 1
         click.echo(
             safe_line(f"{outgoing.target}: {outgoing.address} -> {workspace.display(target)}")
         )
-    click.echo(f"{len(messages)} message(s) written, none sent (--dry-run).")
+    click.echo(f"{count} message(s) written, none sent (--dry-run).")
+
+
+@click.command(cls=SafeCommand)
+@click.argument("addresses", nargs=-1, required=True, metavar="ADDRESS...")
+@click.option(
+    "--org",
+    metavar="SLUG",
+    default=None,
+    help="The organisation whose suppress: file to add to. Default: the workspace's "
+    "suppressed.txt.",
+)
+def unsubscribe(addresses: tuple[str, ...], org: str | None) -> None:
+    """Add addresses to the suppression file: presser send never mails them again.
+
+    \b
+    Example:
+      presser unsubscribe anna@example.org "Per Ek <per@example.se>"
+    """
+    from ..distribution.suppression import DEFAULT_FILE, suppress, suppression_file
+
+    workspace = workspace_for()
+    if org is None:
+        path = workspace.root / DEFAULT_FILE
+    else:
+        organisation = workspace.organisation(org)
+        path = suppression_file(workspace, organisation.profile.distribution)
+    added = suppress(path, workspace, list(addresses))
+    shown = workspace.display(path)
+    skipped = len(addresses) - len(added)
+    click.echo(
+        safe_line(
+            f"{len(added)} address(es) added to {shown}"
+            + (f"; {skipped} there already" if skipped else "")
+        )
+    )

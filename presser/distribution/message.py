@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -71,40 +72,86 @@ def recipients_of(target: MailingList | WireDesk, workspace: Workspace) -> list[
     return read_recipients(target, workspace)
 
 
-def build_messages(loaded: LoadedRelease, names: list[str], *, now: datetime) -> list[Outgoing]:
+class Composer:
+    """Makes the message to each recipient from one version folder, one at a time.
+
+    The folder's files are read once; each message is built when asked for
+    (and let go once sent), so a send to thousands holds one message at a time.
+    """
+
+    def __init__(self, loaded: LoadedRelease, folder: Path) -> None:
+        distribution = loaded.organisation.profile.distribution
+        assert distribution is not None  # the CLI checks the names first
+        self.loaded = loaded
+        self.distribution = distribution
+        self.folder = folder
+        self.sender = distribution.sender[1]
+        manifest = read_manifest(folder, loaded.workspace.display(folder))
+        self.published_at = manifest.published_at
+        files = {entry.path for entry in manifest.files}
+        stem = loaded.stem
+        self.text = (folder / f"{stem}.txt").read_bytes().decode("utf-8")
+        self.html = (
+            (folder / f"{stem}.html").read_bytes().decode("utf-8")
+            if f"{stem}.html" in files
+            else None
+        )
+        self.pdf = (folder / f"{stem}.pdf").read_bytes() if f"{stem}.pdf" in files else None
+        self.images = {
+            name: (folder / name).read_bytes()
+            for name in sorted(name for name in files if name.startswith("images/"))
+        }
+        self._texts: dict[str, str] = {}
+        self.notice = _correction_notice(loaded)
+
+    def text_for(self, target: MailingList | WireDesk) -> str:
+        """The text part: the text copy, a correction's notice above it."""
+        if target.name not in self._texts:
+            text = self.text
+            if isinstance(target, WireDesk):
+                text = _wire_text(self.loaded, target, self.text, self.published_at)
+            # A reader of a correction sees first what changed, before the text it is in.
+            self._texts[target.name] = f"{self.notice}\n\n{text}" if self.notice else text
+        return self._texts[target.name]
+
+    def compose(
+        self, target: MailingList | WireDesk, recipient: Recipient, now: datetime
+    ) -> EmailMessage:
+        message = _message(
+            self.loaded,
+            self.distribution,
+            target,
+            recipient,
+            self.text_for(target),
+            self.html,
+            self.images,
+            now,
+        )
+        if isinstance(target, WireDesk) and target.attach_pdf and self.pdf is not None:
+            message.add_attachment(
+                self.pdf,
+                maintype="application",
+                subtype="pdf",
+                filename=f"{self.loaded.stem}.pdf",
+            )
+        return message
+
+
+def build_messages(loaded: LoadedRelease, names: list[str], *, now: datetime) -> Iterator[Outgoing]:
     """Every message to every recipient of the lists and wires named, in order.
 
     Raises :class:`Refused` for a release that is not published.
     """
-    distribution = loaded.organisation.profile.distribution
-    assert distribution is not None  # the CLI checks the names first
-    folder = published_folder(loaded)
-    manifest = read_manifest(folder, loaded.workspace.display(folder))
-    files = {entry.path for entry in manifest.files}
-    stem = loaded.stem
-    published_text = (folder / f"{stem}.txt").read_bytes().decode("utf-8")
-    html = (
-        (folder / f"{stem}.html").read_bytes().decode("utf-8") if f"{stem}.html" in files else None
-    )
-    pdf = (folder / f"{stem}.pdf").read_bytes() if f"{stem}.pdf" in files else None
-    images = sorted(name for name in files if name.startswith("images/"))
-    out: list[Outgoing] = []
+    composer = Composer(loaded, published_folder(loaded))
+    number = 0
     for name in names:
-        target = distribution.target(name)
+        target = composer.distribution.target(name)
         assert target is not None
-        text = published_text
-        if isinstance(target, WireDesk):
-            text = _wire_text(loaded, target, published_text, manifest.published_at)
         for recipient in recipients_of(target, loaded.workspace):
-            message = _message(
-                loaded, distribution, target, recipient, text, html, images, folder, now
+            number += 1
+            yield Outgoing(
+                number, name, recipient.address, composer.compose(target, recipient, now)
             )
-            if isinstance(target, WireDesk) and target.attach_pdf and pdf is not None:
-                message.add_attachment(
-                    pdf, maintype="application", subtype="pdf", filename=f"{stem}.pdf"
-                )
-            out.append(Outgoing(len(out) + 1, name, recipient.address, message))
-    return out
 
 
 def _wire_text(loaded: LoadedRelease, wire: WireDesk, published: str, at: str) -> str:
@@ -123,6 +170,16 @@ def _wire_text(loaded: LoadedRelease, wire: WireDesk, published: str, at: str) -
     )
     folder = version_folder(loaded.workspace, loaded.stem, loaded.release.version)
     return render_outputs(loaded, folder, options)["txt"].decode("utf-8")
+
+
+def _correction_notice(loaded: LoadedRelease) -> str:
+    """The correction notices as the text copy prints them, one a line; empty for none."""
+    if not loaded.release.corrections:
+        return ""
+    from ..render.context import build_context
+
+    context = build_context(loaded, out_dir=loaded.path.parent)
+    return "\n".join(correction.line for correction in context.corrections)
 
 
 def _subject(loaded: LoadedRelease, now: datetime) -> str:
@@ -157,8 +214,7 @@ def _message(
     recipient: Recipient,
     text: str,
     html: str | None,
-    images: list[str],
-    folder: Path,
+    images: dict[str, bytes],
     now: datetime,
 ) -> EmailMessage:
     sender_name, sender = distribution.sender
@@ -192,7 +248,7 @@ def _message(
             kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
             maintype, subtype = kind.split("/", 1)
             related.add_related(
-                (folder / name).read_bytes(),
+                images[name],
                 maintype=maintype,
                 subtype=subtype,
                 cid=f"<{cid}>",

@@ -49,8 +49,9 @@ def read_recipients(mailing_list: MailingList, workspace: Workspace) -> list[Rec
         data = path.read_bytes()
     except OSError as exc:
         raise ProblemsFound([refused(f"cannot read it: {exc.strerror or exc}")]) from None
-    if len(data) > workspace.limits.max_file_bytes:
-        raise ProblemsFound([refused("larger than max_file_bytes (presser.yaml's limits)")])
+    limits = workspace.limits
+    if len(data) > limits.max_address_file_bytes:
+        raise ProblemsFound([refused("larger than max_address_file_bytes (presser.yaml's limits)")])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -89,6 +90,11 @@ def read_recipients(mailing_list: MailingList, workspace: Workspace) -> list[Rec
             problems.append(refused(f"{address} is on line {seen[key]} already", at))
             continue
         seen[key] = at
+        if len(recipients) >= limits.max_recipients:
+            problems.append(
+                refused(f"more than max_recipients ({limits.max_recipients}) on one list", at)
+            )
+            break
         language = (row.get("language") or "").strip() or None
         recipients.append(Recipient(address, name_in, language))
     if problems:

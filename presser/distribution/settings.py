@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ..errors import ProblemsFound
 from ..source.limits import Settings, SmtpSettings
 from ..source.workspace import Workspace
@@ -20,6 +22,19 @@ def smtp_settings(workspace: Workspace) -> SmtpSettings | None:
     workspace.limits  # noqa: B018 - refuses a linked or invalid presser.yaml first
     document = load_file(path, display_path=workspace.display(path))
     try:
-        return Settings.model_validate(document.data or {}).smtp
+        smtp = Settings.model_validate(document.data or {}).smtp
     except ValidationError as exc:
         raise ProblemsFound(problems_from_validation(document, exc, Settings)) from None
+    if smtp is not None and smtp.password_file:
+        secret = (workspace.root / Path(smtp.password_file).expanduser()).resolve()
+        if workspace.contains(secret):
+            raise ProblemsFound(
+                [
+                    document.problem(
+                        ("smtp", "password_file"),
+                        "inside the workspace, where files are shared and committed; keep the "
+                        "password outside it (such as ~/.config/presser/smtp-password)",
+                    )
+                ]
+            )
+    return smtp

@@ -49,6 +49,9 @@ if TYPE_CHECKING:
 
 PUBLISHED_FOLDER = "published"
 MANIFEST = "manifest.json"
+#: The send log presser send keeps in a version folder (appended as it sends, so it
+#: is not in the manifest, which records what was published).
+SEND_LOG = "sent.jsonl"
 MANIFEST_FORMAT = 1
 #: Written by the workflow itself (or only steering the linter), so never part of the content.
 WORKFLOW_FIELDS = frozenset({"status", "history", "lint"})
@@ -260,7 +263,7 @@ def verify_manifest(folder: Path, manifest: Manifest | None = None) -> list[str]
             mismatches.append(f"{name} differs from its SHA-256 in the manifest")
     for file in sorted(folder.rglob("*")):
         name = file.relative_to(folder).as_posix()
-        if file.is_file() and name != MANIFEST and name not in listed:
+        if file.is_file() and name not in (MANIFEST, SEND_LOG) and name not in listed:
             mismatches.append(f"{name} is not in the manifest")
     return mismatches
 

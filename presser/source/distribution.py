@@ -74,6 +74,13 @@ def _csv_path(value: str) -> str:
     return text
 
 
+def _text_path(value: str) -> str:
+    text = value.strip()
+    if "://" in text or text.startswith(("/", "\\", "~")) or ":" in text[:3] or not text:
+        raise ValueError("a path inside the workspace (such as suppressed.txt)")
+    return text
+
+
 #: An address, alone or as ``Name <address>``, on one line.
 Address = Annotated[str, AfterValidator(_address)]
 #: An address without a name (the Reply-To).
@@ -82,6 +89,7 @@ PlainAddress = Annotated[str, AfterValidator(_plain_address)]
 Slug = Annotated[str, AfterValidator(_slug)]
 HttpsUrl = Annotated[str, AfterValidator(_https_url)]
 CsvPath = Annotated[str, AfterValidator(_csv_path)]
+SuppressPath = Annotated[str, AfterValidator(_text_path)]
 WireName = Annotated[str, AfterValidator(_line)]
 
 
@@ -140,6 +148,11 @@ class Distribution(_Strict):
     )
     lists: tuple[MailingList, ...] = Field((), description="Lists of journalists.")
     wires: tuple[WireDesk, ...] = Field((), description="Newswire desks.")
+    suppress: SuppressPath = Field(
+        "suppressed.txt",
+        description="A file in the workspace of addresses that get no more mail (one a line; "
+        "presser unsubscribe adds to it); shared by the workspace's organisations by default.",
+    )
 
     @field_validator("lists")
     @classmethod

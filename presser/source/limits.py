@@ -58,6 +58,12 @@ class Limits(BaseModel):
     max_file_bytes: Count = Field(
         1024 * 1024, description="Size of one release or organisation file, bytes."
     )
+    max_address_file_bytes: Count = Field(
+        32 * 1024 * 1024,
+        description="Size of one recipients CSV or suppression file, bytes (100,000 "
+        "addresses are about 5 MB).",
+    )
+    max_recipients: Count = Field(250_000, description="Recipients in one list.")
     max_depth: Count = Field(32, description="Nesting of YAML mappings and lists.")
     max_string_chars: Count = Field(100_000, description="Characters in one text field (or key).")
     max_list_items: Count = Field(1_000, description="Items in one list.")
@@ -115,7 +121,13 @@ class SmtpSettings(BaseModel):
     )
     username: str | None = Field(
         None,
-        description=f"Who to log in as; the password comes from {SMTP_PASSWORD_VARIABLE}.",
+        description=f"Who to log in as; the password comes from {SMTP_PASSWORD_VARIABLE}, "
+        "else from password_file.",
+    )
+    password_file: str | None = Field(
+        None,
+        description="A file outside the workspace holding the password (such as "
+        f"~/.config/presser/smtp-password), read when {SMTP_PASSWORD_VARIABLE} is not set.",
     )
 
     @model_validator(mode="before")

@@ -1,0 +1,146 @@
+"""Who a send reaches: the lists and wires named, earlier recipients of a correction, less the rest.
+
+Worked out from the organisation's ``distribution:``, the recipients' CSVs,
+the suppression file and the send logs, before anything is sent, so that the
+summary a press officer confirms is what happens:
+
+- one delivery per address (compared without case), even when it is on two
+  lists: the first list or wire that names it wins;
+- after a correction, everyone the relay accepted an earlier version for,
+  with the list or wire they got it from;
+- not: suppressed addresses, addresses this version was sent to, permanent
+  failures, and **unknowns** (a message that may have reached the relay)
+  unless ``resend_unknown``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..editorial.manifest import SEND_LOG, published_versions, version_folder
+from ..editorial.workflow import Refused
+from ..source.distribution import Distribution, MailingList, WireDesk
+from ..source.validation import LoadedRelease
+from .log import Entry, History, read_log
+from .recipients import Recipient
+from .suppression import read_suppressed, suppression_file
+
+Target = MailingList | WireDesk
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to go: to one recipient, as the list or wire it is on."""
+
+    target: Target
+    recipient: Recipient
+    earlier: bool = False  #: a recipient of an earlier version (a correction reaches them)
+
+
+@dataclass
+class TargetCount:
+    """What the log says of one list or wire, for the summary and ``--status``."""
+
+    name: str
+    recipients: int = 0
+    sent: int = 0
+    failed: int = 0
+    unknown: int = 0
+    to_go: int = 0
+
+
+@dataclass
+class Plan:
+    """Everything a send will do, counted before it starts."""
+
+    version: int
+    log_path: Path
+    log_shown: str
+    deliveries: list[Delivery] = field(default_factory=list)
+    targets: dict[str, TargetCount] = field(default_factory=dict)
+    unknown: list[Entry] = field(default_factory=list)
+    already_sent: int = 0
+    failed_permanently: int = 0
+    suppressed: int = 0
+    duplicates: int = 0
+    earlier: int = 0
+    history: History = field(default_factory=History)
+
+
+def send_log_path(loaded: LoadedRelease, version: int) -> Path:
+    return version_folder(loaded.workspace, loaded.stem, version) / SEND_LOG
+
+
+def earlier_recipients(loaded: LoadedRelease, version: int) -> list[Entry]:
+    """Everyone the relay accepted an earlier version of this release for, first seen first."""
+    seen: dict[str, Entry] = {}
+    for earlier in published_versions(loaded.workspace, loaded.stem):
+        if earlier >= version:
+            continue
+        path = send_log_path(loaded, earlier)
+        for entry in read_log(path, loaded.workspace.display(path)).received():
+            seen.setdefault(entry.address.lower(), entry)
+    return list(seen.values())
+
+
+def make_plan(
+    loaded: LoadedRelease,
+    distribution: Distribution,
+    names: list[str],
+    recipients: dict[str, list[Recipient]],
+    *,
+    resend_unknown: bool = False,
+) -> Plan:
+    """The deliveries of version N to the targets named (their recipients already read)."""
+    version = loaded.release.version
+    path = send_log_path(loaded, version)
+    shown = loaded.workspace.display(path)
+    plan = Plan(version, path, shown, history=read_log(path, shown))
+    suppressed = read_suppressed(suppression_file(loaded.workspace, distribution), loaded.workspace)
+    chosen: set[str] = set()
+
+    def consider(target: Target, recipient: Recipient, earlier: bool) -> None:
+        count = plan.targets.setdefault(target.name, TargetCount(target.name))
+        key = recipient.address.lower()
+        if key in chosen:
+            plan.duplicates += not earlier
+            return
+        chosen.add(key)
+        count.recipients += 1
+        if key in suppressed:
+            plan.suppressed += 1
+            return
+        outcome = plan.history.outcome(key)
+        if outcome == "sent":
+            plan.already_sent += 1
+            count.sent += 1
+            return
+        if outcome == "failed":
+            plan.failed_permanently += 1
+            count.failed += 1
+            return
+        if outcome == "unknown" and not resend_unknown:
+            plan.unknown.append(plan.history.last[key])
+            count.unknown += 1
+            return
+        count.to_go += 1
+        plan.deliveries.append(Delivery(target, recipient, earlier))
+        plan.earlier += earlier
+
+    for name in names:
+        target = distribution.target(name)
+        if target is None:
+            raise Refused(
+                loaded.workspace.display(loaded.path), "send", f"no list or wire '{name}'"
+            )
+        for recipient in recipients[name]:
+            consider(target, recipient, earlier=False)
+    for entry in earlier_recipients(loaded, version):
+        known = distribution.target(entry.target)
+        # A list since removed from organisation.yaml: its recipients still get the correction.
+        target = known or MailingList.model_construct(
+            name=entry.target, description=None, recipients=(), embargo=False
+        )
+        consider(target, Recipient(entry.address, entry.name), earlier=True)
+    return plan
