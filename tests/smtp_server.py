@@ -9,6 +9,7 @@ is cut before the reply: the relay has it, the sender cannot know).
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -40,6 +41,7 @@ class Handler:
     rules: dict[str, list[str]] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    delay: float = 0.0  #: seconds before each message is taken (a slow relay)
 
     def _next(self, address: str) -> str:
         with self.lock:
@@ -61,6 +63,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         with self.lock:
             self.received.append(
                 Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))

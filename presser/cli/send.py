@@ -254,8 +254,13 @@ def _report(report: SendReport, plan: Plan) -> None:
         parts.append(f"{len(report.failed)} refused by the relay")
     if report.gave_up:
         parts.append(f"{len(report.gave_up)} failed for now (a rerun tries them again)")
-    if report.unknown:
-        parts.append(f"{len(report.unknown)} unknown")
+    unknown = len(report.unknown) + len(plan.unknown)
+    if unknown:
+        parts.append(
+            f"{unknown} recipient(s) are unknown: their message may or may not have reached "
+            "the relay (presser send --status lists them; check with the relay, then "
+            "--resend-unknown sends them one more copy)"
+        )
     if report.not_tried:
         parts.append(f"{report.not_tried} not tried")
     line = "; ".join(parts) + f". The log: {plan.log_shown}"
