@@ -336,3 +336,63 @@ def test_a_password_file_inside_the_workspace_is_refused(published: Path, relay:
     assert done.exit_code == 1, done.output
     assert "presser.yaml:6:" in done.output and "smtp.password_file" in done.output
     assert relay.received == []
+
+
+EMBARGO_DISTRIBUTION = DISTRIBUTION.replace(
+    "        - per@example.net\n", "        - per@example.net\n      embargo: true\n"
+)
+
+
+def test_under_embargo_only_the_lists_marked_for_it_get_the_approved_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relay: Relay
+) -> None:
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.chdir(tmp_path)
+    lifts = (datetime.now(UTC) + timedelta(seconds=6)).replace(microsecond=0)
+    release = RELEASE.replace(
+        "published: 2010-03-02T10:00:00+01:00",
+        f"published: {lifts.isoformat()}\nembargo: {lifts.isoformat()}",
+    )
+    newsroom = make_newsroom(tmp_path, releases={"r.yaml": release})
+    org = newsroom.root / "templates" / "exempel" / "organisation.yaml"
+    org.write_text(organisation() + EMBARGO_DISTRIBUTION, encoding="utf-8")
+    (tmp_path / "presser.yaml").write_text(relay.settings(), encoding="utf-8")
+    approve_it()
+    copy = tmp_path / "published" / "r" / "v1-embargo"
+    refused = run("send", "releases/r.yaml", "--list", "trade-press", "--list", "tt")
+    assert refused.exit_code == 1, refused.output
+    assert "under embargo until" in refused.output and "tt is not marked embargo: true" in (
+        refused.output
+    )
+    assert relay.received == [] and not copy.exists()
+    done = run("send", "releases/r.yaml", "--list", "trade-press")
+    assert done.exit_code == 0, done.output
+    assert sorted(relay.recipients()) == [
+        "asa@example.org",
+        "per@example.net",
+        "redaktion@example.se",
+    ]
+    for item in relay.received:
+        message = item.message()
+        assert message["Subject"].startswith("Embargo: får publiceras tidigast "), message[
+            "Subject"
+        ]
+        text = message.get_body(("plain",))
+        assert isinstance(text, EmailMessage)
+        assert text.get_content().startswith("Embargo: får publiceras tidigast")
+    assert (copy / "manifest.json").is_file() and (copy / "sent.jsonl").is_file()
+    assert "status: approved" in (tmp_path / "releases" / "r.yaml").read_text(encoding="utf-8")
+    # Once the embargo lifts and the release is published, the others get it; those who had
+    # the embargoed copy are not sent the release again.
+    time.sleep(max(0.0, (lifts - datetime.now(UTC)).total_seconds()) + 0.5)
+    published = run("publish", "releases/r.yaml", "--by", "Pia Press")
+    assert published.exit_code == 0, published.output
+    done = run("send", "releases/r.yaml", "--list", "trade-press", "--list", "tt")
+    assert done.exit_code == 0, done.output
+    assert "3 sent already" in done.output
+    assert sorted(relay.recipients()).count("asa@example.org") == 1
+    wire = relay.received[-1].message()
+    assert relay.received[-1].recipients == ["desk@wire.example.se"]
+    assert not wire["Subject"].startswith("Embargo")

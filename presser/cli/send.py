@@ -95,17 +95,20 @@ def send(
       presser send releases/2026-03-02-spring-fair.yaml --list journalists-sv --list tt
       presser send releases/2026-03-02-spring-fair.yaml --status
     """
-    from ..distribution.prepare import prepare_send
+    from ..distribution.prepare import embargo_source, prepare_send
     from ..editorial.reading import load_release
 
     workspace = workspace_for(file)
     loaded = load_release(file, workspace)
-    if dry_run:
-        _dry_run(loaded, lists, out)
-        return
     prepared = prepare_send(loaded, lists, resend_unknown=resend_unknown)
     if show_status:
         _status(prepared.plan)
+        return
+    if prepared.embargoed:
+        # Recipients under embargo get the approved version, frozen once with its embargo line.
+        embargo_source(loaded)
+    if dry_run:
+        _dry_run(prepared, out)
         return
     from ..distribution.settings import smtp_settings
 
@@ -271,31 +274,29 @@ def _report(report: SendReport, plan: Plan) -> None:
     click.echo(line)
 
 
-def _dry_run(loaded: object, lists: tuple[str, ...], out: Path | None) -> None:
+def _dry_run(prepared: Prepared, out: Path | None) -> None:
     from datetime import UTC, datetime
 
-    from ..distribution.message import build_messages, published_folder
-    from ..distribution.prepare import read_all_recipients, target_names
-    from ..source.validation import LoadedRelease
+    from ..distribution.message import Outgoing
     from ..writing import write_atomic
 
-    assert isinstance(loaded, LoadedRelease)
+    loaded = prepared.loaded
     workspace = loaded.workspace
-    published_folder(loaded)
-    distribution, names = target_names(loaded, lists)
-    read_all_recipients(distribution, names, workspace)  # every bad line reported first
     folder = out or (
         workspace.root / "build" / "outbox" / loaded.stem / f"v{loaded.release.version}"
     )
     folder.mkdir(parents=True, exist_ok=True)
-    count = 0
-    for outgoing in build_messages(loaded, names, now=datetime.now(UTC)):
+    composer = prepared.composer()
+    now = datetime.now(UTC)
+    for number, delivery in enumerate(prepared.plan.deliveries, start=1):
+        message = composer.compose(delivery.target, delivery.recipient, now)
+        outgoing = Outgoing(number, delivery.target.name, delivery.recipient.address, message)
         target = folder / outgoing.file_name()
-        write_atomic(target, outgoing.message.as_bytes())
-        count += 1
+        write_atomic(target, message.as_bytes())
         click.echo(
             safe_line(f"{outgoing.target}: {outgoing.address} -> {workspace.display(target)}")
         )
+    count = len(prepared.plan.deliveries)
     click.echo(f"{count} message(s) written, none sent (--dry-run).")
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -135,23 +134,6 @@ class Composer:
                 filename=f"{self.loaded.stem}.pdf",
             )
         return message
-
-
-def build_messages(loaded: LoadedRelease, names: list[str], *, now: datetime) -> Iterator[Outgoing]:
-    """Every message to every recipient of the lists and wires named, in order.
-
-    Raises :class:`Refused` for a release that is not published.
-    """
-    composer = Composer(loaded, published_folder(loaded))
-    number = 0
-    for name in names:
-        target = composer.distribution.target(name)
-        assert target is not None
-        for recipient in recipients_of(target, loaded.workspace):
-            number += 1
-            yield Outgoing(
-                number, name, recipient.address, composer.compose(target, recipient, now)
-            )
 
 
 def _wire_text(loaded: LoadedRelease, wire: WireDesk, published: str, at: str) -> str:

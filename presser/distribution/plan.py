@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..editorial.manifest import SEND_LOG, published_versions, version_folder
+from ..editorial.manifest import SEND_LOG, embargo_folder, published_versions, version_folder
 from ..editorial.workflow import Refused
 from ..source.distribution import Distribution, MailingList, WireDesk
 from ..source.validation import LoadedRelease
@@ -68,8 +68,22 @@ class Plan:
     history: History = field(default_factory=History)
 
 
-def send_log_path(loaded: LoadedRelease, version: int) -> Path:
-    return version_folder(loaded.workspace, loaded.stem, version) / SEND_LOG
+def send_logs(loaded: LoadedRelease, version: int) -> list[Path]:
+    """Every log of one version: its embargoed copy's (sent first), then its published one's."""
+    workspace, stem = loaded.workspace, loaded.stem
+    return [
+        embargo_folder(workspace, stem, version) / SEND_LOG,
+        version_folder(workspace, stem, version) / SEND_LOG,
+    ]
+
+
+def read_history(loaded: LoadedRelease, logs: list[Path]) -> History:
+    """What the logs say together, the later log's record of an address winning."""
+    history = History()
+    for path in logs:
+        for entry in read_log(path, loaded.workspace.display(path)).last.values():
+            history.add(entry)
+    return history
 
 
 def earlier_recipients(loaded: LoadedRelease, version: int) -> list[Entry]:
@@ -78,25 +92,29 @@ def earlier_recipients(loaded: LoadedRelease, version: int) -> list[Entry]:
     for earlier in published_versions(loaded.workspace, loaded.stem):
         if earlier >= version:
             continue
-        path = send_log_path(loaded, earlier)
-        for entry in read_log(path, loaded.workspace.display(path)).received():
+        for entry in read_history(loaded, send_logs(loaded, earlier)).received():
             seen.setdefault(entry.address.lower(), entry)
     return list(seen.values())
 
 
 def make_plan(
     loaded: LoadedRelease,
+    folder: Path,
     distribution: Distribution,
     names: list[str],
     recipients: dict[str, list[Recipient]],
     *,
     resend_unknown: bool = False,
 ) -> Plan:
-    """The deliveries of version N to the targets named (their recipients already read)."""
+    """The deliveries of version N from ``folder`` to the targets named (recipients read).
+
+    Its log is ``folder``'s; what the version's other log says counts too (those
+    who got the embargoed copy are not sent the published one).
+    """
     version = loaded.release.version
-    path = send_log_path(loaded, version)
-    shown = loaded.workspace.display(path)
-    plan = Plan(version, path, shown, history=read_log(path, shown))
+    path = folder / SEND_LOG
+    logs = [log for log in send_logs(loaded, version) if log != path] + [path]
+    plan = Plan(version, path, loaded.workspace.display(path), history=read_history(loaded, logs))
     suppressed = read_suppressed(suppression_file(loaded.workspace, distribution), loaded.workspace)
     chosen: set[str] = set()
 

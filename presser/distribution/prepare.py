@@ -8,8 +8,12 @@ file is reported at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from ..editorial.manifest import embargo_folder
+from ..editorial.workflow import Refused
 from ..errors import Problem, ProblemsFound, UsageProblem, did_you_mean, safe_line
 from ..source.distribution import Distribution
 from ..source.validation import LoadedRelease
@@ -17,6 +21,9 @@ from ..source.workspace import Workspace
 from .message import Composer, published_folder, recipients_of
 from .plan import Plan, make_plan
 from .recipients import Recipient
+
+if TYPE_CHECKING:
+    from ..render.printer import PdfPrinter
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,7 @@ class Prepared:
     folder: Path
     names: list[str]
     plan: Plan
+    embargoed: bool = False  #: from the copy for recipients under embargo
 
     def composer(self) -> Composer:
         return Composer(self.loaded, self.folder)
@@ -75,12 +83,56 @@ def read_all_recipients(
     return found
 
 
+def under_embargo(loaded: LoadedRelease, now: datetime) -> bool:
+    """Approved, not published, and its embargo not lifted: it may go to embargo: true only."""
+    release = loaded.release
+    return release.status == "approved" and release.embargo is not None and release.embargo > now
+
+
+def check_embargo(loaded: LoadedRelease, distribution: Distribution, names: list[str]) -> None:
+    """Refuse, before anything is sent, every target not allowed the release before its embargo."""
+    refused = [name for name in names if not getattr(distribution.target(name), "embargo", False)]
+    if refused:
+        shown = loaded.workspace.display(loaded.path)
+        lifts = loaded.release.embargo
+        assert lifts is not None
+        raise Refused(
+            shown,
+            "send",
+            f"it is under embargo until {lifts.isoformat()}, and {', '.join(refused)} "
+            f"{'is' if len(refused) == 1 else 'are'} not marked embargo: true in "
+            "distribution:; before the embargo lifts only those lists and wires get it "
+            f"(send to them now, and to the others after presser publish {shown})",
+        )
+
+
 def prepare_send(
-    loaded: LoadedRelease, lists: tuple[str, ...], *, resend_unknown: bool = False
+    loaded: LoadedRelease,
+    lists: tuple[str, ...],
+    *,
+    resend_unknown: bool = False,
+    now: datetime | None = None,
 ) -> Prepared:
-    """Check everything a send needs and work out its plan; nothing is sent or written."""
-    folder = published_folder(loaded)  # an unpublished release is refused before anything else
+    """Check everything a send needs and work out its plan; nothing is sent or written.
+
+    The embargoed copy (see :func:`embargo_source`) must exist for a release
+    under embargo: this only reads.
+    """
+    at = now or datetime.now(UTC)
+    embargoed = under_embargo(loaded, at)
     distribution, names = target_names(loaded, lists)
+    if embargoed:
+        check_embargo(loaded, distribution, names)
+        folder = embargo_folder(loaded.workspace, loaded.stem, loaded.release.version)
+    else:
+        folder = published_folder(loaded)  # an unpublished release is refused here
     recipients = read_all_recipients(distribution, names, loaded.workspace)
-    plan = make_plan(loaded, distribution, names, recipients, resend_unknown=resend_unknown)
-    return Prepared(loaded, distribution, folder, names, plan)
+    plan = make_plan(loaded, folder, distribution, names, recipients, resend_unknown=resend_unknown)
+    return Prepared(loaded, distribution, folder, names, plan, embargoed)
+
+
+def embargo_source(loaded: LoadedRelease, printer: PdfPrinter | None = None) -> Path:
+    """The copy for recipients under embargo, made from the approved release when first needed."""
+    from ..editorial.publishing import embargo_copy
+
+    return embargo_copy(loaded, by="presser send", at=datetime.now(UTC), printer=printer)

@@ -175,6 +175,11 @@ def version_folder(workspace: Workspace, stem: str, version: int) -> Path:
     return published_root(workspace) / stem / f"v{version}"
 
 
+def embargo_folder(workspace: Workspace, stem: str, version: int) -> Path:
+    """Where the copy for recipients under embargo is kept, before ``v<N>/`` exists."""
+    return published_root(workspace) / stem / f"v{version}-embargo"
+
+
 def published_versions(workspace: Workspace, stem: str) -> list[int]:
     folder = published_root(workspace) / stem
     if not folder.is_dir():

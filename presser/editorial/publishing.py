@@ -47,6 +47,7 @@ from .manifest import (
     MANIFEST_FORMAT,
     changed_inputs,
     content_hash,
+    embargo_folder,
     field_hashes,
     image_hashes,
     inputs_record,
@@ -55,8 +56,10 @@ from .manifest import (
     reads_from_record,
     release_hash,
     template_hash,
+    verify_manifest,
     version_folder,
 )
+from .release_edit import ReleaseFile
 from .workflow import (
     OpenRelease,
     Refused,
@@ -255,6 +258,48 @@ def publish(
         return Published(step, folder, files)
 
 
+def embargo_copy(
+    loaded: LoadedRelease,
+    *,
+    by: str,
+    at: datetime,
+    printer: PdfPrinter | None = None,
+) -> Path:
+    """``published/<stem>/v<N>-embargo/``: the approved version as recipients under embargo get it.
+
+    Made once per version, under the publish lock, from what was approved (checked
+    as publish checks it) and with its embargo line; it is not a publication (the
+    release stays approved, and publish makes ``v<N>/`` when the embargo lifts).
+    Asked for again, the copy is returned as long as it is still what is approved.
+    """
+    workspace = loaded.workspace
+    display = workspace.display(loaded.path)
+    opened = OpenRelease(ReleaseFile.read(loaded.path, workspace.limits), loaded, display)
+    with _publish_lock(workspace):
+        reads = template_reads(loaded)
+        current = content_hash(loaded, reads)
+        approval = _check_approval(opened, current)
+        _check_approval_rules(opened, approval)
+        folder = embargo_folder(workspace, loaded.stem, loaded.release.version)
+        if (folder / MANIFEST).is_file():
+            made = read_manifest(folder, workspace.display(folder))
+            if made.content_hash != current or verify_manifest(folder, made):
+                raise Refused(
+                    display,
+                    "send",
+                    f"{workspace.display(folder)}/ holds the embargoed copy sent so far, and "
+                    "it is not what is approved now; the recipients under embargo have that "
+                    "one. Publish the release when the embargo lifts and correct it then "
+                    f"(presser correct {display}), or move the folder aside to start again",
+                )
+            return folder
+        staging, _ = _write_version(
+            loaded, current, reads, approval, by=by, at=at, printer=printer, embargoed=True
+        )
+        _put_in_place(staging, folder, display, workspace)
+    return folder
+
+
 def _not_yet(opened: OpenRelease, at: datetime) -> Refused:
     release = opened.release
     if release.embargo is not None and at < release.embargo:
@@ -300,8 +345,12 @@ def _write_version(
     by: str,
     at: datetime,
     printer: PdfPrinter | None = None,
+    embargoed: bool = False,
 ) -> tuple[Path, tuple[str, ...]]:
     """Render version N into a new staging folder beside ``v<N>/``: the folder and its files.
+
+    ``embargoed``: the copy for recipients under embargo, rendered with ``at``
+    (before the embargo lifts, so with its embargo line) for ``v<N>-embargo/``.
 
     Nothing is put in place here (see :func:`publish` for the order).
     """
@@ -314,13 +363,16 @@ def _write_version(
     folder = version_folder(workspace, loaded.stem, version)
     display = workspace.display(loaded.path)
     _check_not_there(folder, display, workspace)
+    if embargoed:
+        _check_not_there(embargo_folder(workspace, loaded.stem, version), display, workspace)
     _check_same_release(loaded)
     _make_folder(folder.parent, display, workspace)
     # Under the publish lock every staging folder left here is a dead publish's that
     # recorded nothing (finish_interrupted has put in place the ones that did).
     for stale in _staging_folders(folder.parent):
         shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}v{version}-", dir=folder.parent))
+    kind = "embargo-" if embargoed else ""
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}v{version}-{kind}", dir=folder.parent))
     try:
         staged = _staged_release(loaded, staging)
         # Published at or after its embargo: the frozen copy carries no embargo line.
