@@ -46,6 +46,7 @@ ARGUMENTS: dict[str, list[str]] = {
     # Approved, not published: refused (exit 1) after loading what a real run loads.
     "send": ["send", RELEASE, "--dry-run"],
     "correct": ["correct", RELEASE, "--by", "Pia Press", "--note", "A fix."],
+    "site": ["site"],
     "init": ["init", "other", "--org", "acme", "--name", "Acme Inc."],
     # The rendering commands, asked for no PDF.
     "render html": ["render", RELEASE, "--format", "html", "--format", "txt"],
