@@ -24,7 +24,7 @@ distribution:
   lists:
     - name: trade-press
       recipients:
-        - "=?utf-8?q?Bcc=3A_x=40evil.se?= <redaktion@example.se>"
+        - '"Bcc: x@evil.se" <redaktion@example.se>'
         - Åsa Öberg <asa@example.org>
         - per@example.net
   wires:
@@ -43,8 +43,13 @@ def log_entries(root: Path, log: Path = LOG) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def publish_with(root: Path, relay: Relay, distribution: str = DISTRIBUTION) -> None:
-    release = RELEASE.replace("Kommunen bygger en ny simhall", "Ny simhall vid torget i Åsele")
+def publish_with(
+    root: Path,
+    relay: Relay,
+    distribution: str = DISTRIBUTION,
+    headline: str = "Ny simhall vid torget i Åsele",
+) -> None:
+    release = RELEASE.replace('"Kommunen bygger en ny simhall"', f'"{headline}"')
     newsroom = make_newsroom(
         root, releases={"r.yaml": release + "distribution: [trade-press, tt]\n"}
     )
@@ -92,7 +97,7 @@ def test_the_messages_are_right_for_their_readers(published: Path, relay: Relay)
     version = published / "published" / "r" / "v1"
     by_address = {item.recipients[0]: item.message() for item in relay.received}
     listed = by_address["redaktion@example.se"]
-    # The encoded word in the name stays a name: no Bcc header appears from it.
+    # A header-like name stays a name: no Bcc header appears from it.
     assert listed.get_all("Bcc") is None
     assert listed["To"].addresses[0].display_name == "Bcc: x@evil.se"
     assert by_address["asa@example.org"]["To"].addresses[0].display_name == "Åsa Öberg"

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
+from email.header import Header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from ..editorial.manifest import MANIFEST, read_manifest, version_folder
 from ..editorial.workflow import Refused
-from ..source.distribution import Distribution, MailingList, WireDesk, split_address
+from ..source.distribution import ENCODED_WORD, Distribution, MailingList, WireDesk, split_address
 from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
 from .recipients import Recipient, read_recipients
@@ -203,7 +204,8 @@ def _message(
     domain = sender.rpartition("@")[2]
     ascii_only = (sender + recipient.address).isascii()
     message = EmailMessage(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
-    message["Subject"] = _subject(loaded, now)
+    _set_text(message, "Subject", _subject(loaded, now))
+    # Names are checked for encoded words when read (split_address): plain text here.
     message["From"] = Address(display_name=sender_name, addr_spec=sender)
     message["To"] = Address(display_name=recipient.name, addr_spec=recipient.address)
     message["Reply-To"] = Address(addr_spec=distribution.reply_to or sender)
@@ -237,6 +239,21 @@ def _message(
                 filename=Path(name).name,
             )
     return message
+
+
+def _encoded(text: str, name: str) -> str:
+    """The text as encoded words only, folded: read back, it is the text, character for character."""
+    return Header(text, "utf-8", header_name=name).encode(linesep="\n")
+
+
+def _set_text(message: EmailMessage, name: str, text: str) -> None:
+    """Set a header to text. Python's email package decodes an encoded word (=?…?=) in a
+    value it is given and writes out what it decoded as it is, a line break included: a
+    header of the text's own. Text holding one is encoded here, whole, and stored so."""
+    if ENCODED_WORD.search(text):
+        message.set_raw(name, _encoded(text, name))
+    else:
+        message[name] = text
 
 
 def _cid_page(html: str, cids: dict[str, str]) -> str:

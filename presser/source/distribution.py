@@ -18,6 +18,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from .fields import WIRE_STYLES, _email, _line
 
 _CR_LF = re.compile(r"[\r\n]")
+#: An RFC 2047 encoded word (=?charset?q?text?=): mail programs decode one in a header.
+ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
 
 
 def split_address(text: str) -> tuple[str, str]:
@@ -37,6 +39,9 @@ def split_address(text: str) -> tuple[str, str]:
     address = _email(address)
     if name:
         name = _line(name)
+        if ENCODED_WORD.search(name):
+            # Decoded by the reader's mail program, it could hold a line break: a header.
+            raise ValueError("the name holds an encoded word (=?…?=); write the name as it reads")
     return name, address
 
 
