@@ -32,7 +32,7 @@ def test_a_headline_cannot_add_a_header_and_reads_back_equal(
         message = item.message()
         assert message["Subject"] == HEADLINE  # the encoded word stays text
         assert message.get_all("Bcc") is None
-        assert [key for key in message.keys() if key.lower() == "bcc"] == []
+        assert [key for key in message if key.lower() == "bcc"] == []
         assert b"\r\nBcc:" not in item.data.split(b"\r\n\r\n", 1)[0]
 
 

@@ -242,7 +242,7 @@ def _message(
 
 
 def _encoded(text: str, name: str) -> str:
-    """The text as encoded words only, folded: read back, it is the text, character for character."""
+    """The text as encoded words only, folded: read back, it is the text, exactly."""
     return Header(text, "utf-8", header_name=name).encode(linesep="\n")
 
 
