@@ -21,7 +21,7 @@ from pydantic.fields import FieldInfo
 
 from .render import context
 from .source import distribution, model
-from .source.limits import limit_docs
+from .source.limits import SMTP_PASSWORD_VARIABLE, SmtpSettings, limit_docs
 
 FORMAT_MODELS: tuple[type[BaseModel], ...] = (
     model.Release,
@@ -170,8 +170,31 @@ def files_and_limits() -> list[str]:
     out = [FILES_TEXT, "| limit | default | what it bounds |", "| --- | --- | --- |"]
     for name, default, doc in limit_docs():
         out.append(f"| `{name}` | {default} | {doc} |")
+    out += ["", SMTP_TEXT, "| setting | default | what it is |", "| --- | --- | --- |"]
+    for name, info in SmtpSettings.model_fields.items():
+        default = "(required)" if info.is_required() else info.default
+        out.append(f"| `{name}` | {default} | {info.description or ''} |")
     out.append("")
     return out
+
+
+SMTP_TEXT = f"""\
+## The SMTP relay
+
+`presser send` hands each message to the organisation's relay, set by the
+person running presser under `smtp:` in `presser.yaml` (never in a release or
+`organisation.yaml`). The password is never in the workspace: it comes from the
+environment variable `{SMTP_PASSWORD_VARIABLE}`, or from a file outside the
+workspace that `password_file` names; a `password:` key is an error.
+
+```yaml
+smtp:
+  host: smtp.example.se
+  port: 587
+  security: starttls
+  username: press@example.se
+```
+"""
 
 
 def context_fields(cls: type) -> dict[str, str]:

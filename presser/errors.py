@@ -22,7 +22,11 @@ The tree::
     ├── Refused (editorial.workflow)              a workflow step refused, with the reason
     ├── BuildFailed (build.run)                   some releases not rendered
     ├── BuildInterrupted (build.run)              exit 130: Ctrl-C
-    └── DamagedCache (build.cache)                caught: the cache is not used
+    ├── DamagedCache (build.cache)                caught: the cache is not used
+    ├── RelayRefused (distribution.relay)         the SMTP relay refused: nothing was sent
+    ├── SendLocked (distribution.log)             another send of the version is running
+    └── SendIncomplete (cli.send)                 a recipient not reached (failed, unknown)
+        └── SendStopped                           exit 130: Ctrl-C or SIGTERM during a send
 
 Two are not in it on purpose: the time limit's ``_Expired`` is a
 ``BaseException`` so that no ``except Exception`` in a library can swallow it,
@@ -35,7 +39,8 @@ Exit codes (documented in the README and in ``presser --help``):
 - 1: a release, organisation or template has problems (all reported at once),
   or an output could not be written
 - 2: usage error (unknown option, missing argument, path not found)
-- 130: ``presser build`` stopped with Ctrl-C (what finished is kept)
+- 130: ``presser build`` or ``presser send`` stopped with Ctrl-C (what finished is
+  kept, and recorded)
 """
 
 from __future__ import annotations

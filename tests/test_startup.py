@@ -45,6 +45,7 @@ ARGUMENTS: dict[str, list[str]] = {
     "approve": ["approve", RELEASE, "--by", "Pia Press"],
     # Approved, not published: refused (exit 1) after loading what a real run loads.
     "send": ["send", RELEASE, "--dry-run"],
+    "unsubscribe": ["unsubscribe", "anna@example.se"],
     "correct": ["correct", RELEASE, "--by", "Pia Press", "--note", "A fix."],
     "site": ["site"],
     "init": ["init", "other", "--org", "acme", "--name", "Acme Inc."],

@@ -18,6 +18,7 @@ Exit codes:
   0  success
   1  problems in a release, organisation or template, or an output not written
   2  usage error (unknown option, missing file)
+  130  stopped with Ctrl-C (build, send): what finished is kept
 """
 
 

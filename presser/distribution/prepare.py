@@ -47,9 +47,11 @@ def target_names(loaded: LoadedRelease, lists: tuple[str, ...]) -> tuple[Distrib
     known = distribution.names if distribution else ()
     names = list(dict.fromkeys(lists or loaded.release.distribution or ()))
     if distribution is None:
-        raise UsageProblem(
+        raise Refused(
+            loaded.workspace.display(loaded.path),
+            "send",
             f"{loaded.organisation.slug} has no distribution: in its organisation.yaml, so there "
-            "is no one to send to (see docs/format.md, distribution)"
+            "is no one to send to (see docs/format.md, Distribution)",
         )
     if not names:
         raise UsageProblem(
