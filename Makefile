@@ -40,9 +40,11 @@ $(TEST_SYSTEM): scripts/system-deps.sh | $(INSTALLED)
 	@bash scripts/system-deps.sh chromium
 	@touch $@
 
-## demo: install, then render every release in releases/ into build/
+## demo: install, render every release in releases/ into build/, then the newsroom into build/site/
 demo: $(INSTALLED) $(SYSTEM)
 	@$(BIN)/presser build
+	@$(BIN)/presser site
+	@echo "The newsroom: file://$(CURDIR)/build/site/index.html"
 
 ## test: the whole test suite
 test: $(INSTALLED) $(SYSTEM) $(TEST_SYSTEM)
@@ -88,9 +90,10 @@ docs: $(INSTALLED)
 	$(BIN)/python -m presser.docs context > docs/context.md
 	$(BIN)/python -m presser.lint.docs > docs/lint.md
 
-## readme-picture: docs/release-page.png, page 1 of a rendered release
+## readme-picture: docs/release-page.png, page 1 of a rendered release; the newsroom's pictures
 readme-picture: demo
-	bash scripts/system-deps.sh poppler-utils
+	bash scripts/system-deps.sh poppler-utils chromium
+	$(BIN)/python scripts/newsroom_pictures.py
 	pdftoppm -png -r 50 -f 1 -l 1 -singlefile build/2010-01-28-jonkoping-1-4-miljoner.pdf docs/release-page
 	$(BIN)/python -c "from PIL import Image; Image.open('docs/release-page.png').convert('RGB').quantize(48).save('docs/release-page.png', optimize=True)"
 

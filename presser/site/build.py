@@ -437,11 +437,18 @@ class _Builder:
         words = pages.words(language)
         org = self.organisations.get(slug) if slug else None
         home = f"{slug}/index.html" if slug else "index.html"
-        nav = [pages.Link(relative(here, home), words["releases"])]
         if slug:
-            nav.append(pages.Link(relative(here, f"{slug}/contact/index.html"), words["contacts"]))
-        if len(self.organisations) > 1 or not slug:
-            nav.append(pages.Link(relative(here, "index.html"), words["all_releases"]))
+            nav = [
+                pages.Link(relative(here, home), words["releases"]),
+                pages.Link(relative(here, f"{slug}/contact/index.html"), words["contacts"]),
+            ]
+            if len(self.organisations) > 1:
+                nav.append(pages.Link(relative(here, "index.html"), words["all_releases"]))
+        else:  # the whole site's pages lead to each organisation's
+            nav = [
+                pages.Link(relative(here, f"{other}/index.html"), loaded.profile.name)
+                for other, loaded in self.organisations.items()
+            ]
         image = None
         if og_image:
             image = self._absolute(og_image) or relative(here, og_image)
