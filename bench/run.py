@@ -1,4 +1,4 @@
-"""presser's benchmark: ten figures, each measured side by side with its baseline.
+"""presser's benchmark: eleven figures, each measured side by side with its baseline.
 
     .venv/bin/python bench/run.py            # what `make bench` runs: 200 releases, 3 repetitions
     .venv/bin/python bench/run.py --smoke    # 5 releases, 1 repetition: checks the harness only
@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/send.py
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = ("2010-01-22-skl-30-miljoner.yaml", "2010-01-28-jonkoping-1-4-miljoner.yaml")
@@ -499,6 +501,27 @@ def measure(
                 "0",
                 not programs,
                 {"programs": programs},
+            )
+        )
+
+        # 11. A send to thousands of recipients through a loopback relay (aiosmtpd).
+        from send import measure_send
+
+        recipients = 200 if count <= 5 else 5000
+        log(f"11: presser send to {recipients} and {recipients // 10} recipients")
+        sent = measure_send(Path(temporary), PRESSER, recipients, run)
+        rss_ratio = sent["large_rss_kib"] / max(1.0, sent["small_rss_kib"])
+        figures.append(
+            Figure(
+                11,
+                f"presser send to {recipients} recipients over loopback; peak RSS "
+                f"{recipients} / {recipients // 10} recipients",
+                seconds(sent["large_seconds"]),
+                f"{sent['small_rss_kib'] / 1024:.0f} MiB at {recipients // 10}",
+                rss_ratio,
+                "< 60 s; RSS <= 1.15",
+                sent["large_seconds"] < 60 and rss_ratio <= 1.15,
+                sent,
             )
         )
 
