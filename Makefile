@@ -9,19 +9,25 @@ TEST_SYSTEM := $(VENV)/.system-deps-test
 .PHONY: demo test test-latest lock lint golden docs readme-picture bench fuzz clean
 
 LOCK := requirements/lock.txt
+# pip and setuptools, installed first: a locked package published only as source (dkimpy)
+# is then built with the locked setuptools, not one fetched for the build.
+INSTALLERS := requirements/installers.txt
 FUZZ_LOCK := requirements/fuzz-lock.txt
 LOG := $(VENV)/install.log
 
 # The venv and the install, redone when pyproject.toml or a lock changes: exactly the
-# locked versions, checked against their hashes (pip itself and setuptools included),
-# then presser itself without build isolation, so nothing unlocked is fetched to build it.
+# locked versions, checked against their hashes (pip and setuptools first, then the rest),
+# then presser itself, both without build isolation, so nothing unlocked is fetched to
+# build a package published only as source (dkimpy) or presser.
 # The output goes to .venv/install.log; on a failure its end is shown.
-$(INSTALLED): pyproject.toml $(LOCK) $(FUZZ_LOCK)
+$(INSTALLED): pyproject.toml $(INSTALLERS) $(LOCK) $(FUZZ_LOCK)
 	@echo "Installing presser and the locked packages into $(VENV) (log: $(LOG))"
 	@$(PYTHON) -m venv $(VENV)
 	@: > $(LOG)
-	@$(BIN)/python -m pip install --require-hashes --no-deps -r $(LOCK) >>$(LOG) 2>&1 \
-		|| { tail -n 30 $(LOG); echo "the install failed: see $(LOG)"; exit 1; }
+	@$(BIN)/python -m pip install --require-hashes --no-deps -r $(INSTALLERS) >>$(LOG) 2>&1 \
+		|| { tail -n 30 $(LOG); echo "the install of pip and setuptools failed: see $(LOG)"; exit 1; }
+	@$(BIN)/python -m pip install --require-hashes --no-deps --no-build-isolation -r $(LOCK) \
+		>>$(LOG) 2>&1 || { tail -n 30 $(LOG); echo "the install failed: see $(LOG)"; exit 1; }
 	@$(BIN)/python -m pip install --no-deps --no-build-isolation -e . >>$(LOG) 2>&1 \
 		|| { tail -n 30 $(LOG); echo "the install of presser failed: see $(LOG)"; exit 1; }
 	@$(BIN)/python -m pip install --require-hashes --no-deps -r $(FUZZ_LOCK) >>$(LOG) 2>&1 \
@@ -68,6 +74,9 @@ lock:
 	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --upgrade \
 		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 		--extra dev -o $(LOCK) pyproject.toml requirements/tools.in
+	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --upgrade \
+		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o $(INSTALLERS) requirements/tools.in
 	CUSTOM_COMPILE_COMMAND="make lock" .venv-lock/bin/pip-compile --quiet --upgrade \
 		--generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 		-o $(FUZZ_LOCK) requirements/fuzz.in

@@ -14,7 +14,11 @@ from packaging.utils import canonicalize_name
 
 from .conftest import REPO
 
-LOCKS = (REPO / "requirements" / "lock.txt", REPO / "requirements" / "fuzz-lock.txt")
+LOCKS = (
+    REPO / "requirements" / "lock.txt",
+    REPO / "requirements" / "fuzz-lock.txt",
+    REPO / "requirements" / "installers.txt",
+)
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", re.MULTILINE)
 
 
@@ -60,3 +64,9 @@ def test_the_venv_holds_exactly_the_locked_versions() -> None:
     main, fuzz = _pins(LOCKS[0]), _pins(LOCKS[1])
     assert {n: v for n, v in installed.items() if n not in fuzz} == main
     assert all(installed.get(n, v) == v for n, v in fuzz.items())  # optional, but locked
+
+
+def test_the_installers_are_the_locked_pip_and_setuptools() -> None:
+    installers = _pins(LOCKS[2])
+    assert set(installers) == {"pip", "setuptools"}
+    assert installers.items() <= _pins(LOCKS[0]).items()  # the versions of the lock itself
