@@ -54,6 +54,18 @@ body: [En paragraf om biblioteket.]
 contacts:
   - {name: Anna Berg, email: anna.berg@exempel.se}
 """
+TRANSLATION = """\
+organisation: exempel
+language: en
+status: published
+headline: The library opens for longer
+published: 2009-05-04T09:00:00+02:00
+lead: The library is open until eight in the evening from June.
+body: [A paragraph about the library.]
+contacts:
+  - {name: Anna Berg, email: anna.berg@exempel.se}
+translations: [s]
+"""
 DRAFT = TAKEN_AS_IT_IS.replace("status: published", "status: draft").replace(
     "Biblioteket får", "Utkastet om simhallen får"
 )
@@ -74,6 +86,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 "r.yaml": RELEASE,
                 "e.yaml": EMBARGOED,
                 "s.yaml": TAKEN_AS_IT_IS,
+                "t.yaml": TRANSLATION,
                 "d.yaml": DRAFT,
                 "a.yaml": APPROVED,
             },
@@ -104,7 +117,7 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def site(root: Path) -> Path:
     out = root / "build" / "site"
     result = build_site(Workspace(root), out, now=NOW)
-    assert result.shown == 2 and result.held_back == 1
+    assert result.shown == 3 and result.held_back == 1
     return out
 
 
@@ -136,7 +149,7 @@ def test_an_embargoed_release_appears_on_the_first_build_after_its_time(
     build_site(Workspace(root), out, now=NOW)
     assert not (out / "releases" / "e").exists()
     result = build_site(Workspace(root), out, now=LATER)
-    assert result.shown == 3 and result.held_back == 0
+    assert result.shown == 4 and result.held_back == 0
     page = (out / "releases" / "e" / "index.html").read_text("utf-8")
     assert "The new pool opens in spring" in page
     assert "EMBARGOED" not in page  # the published copy states no embargo that has lifted
@@ -157,6 +170,14 @@ def test_the_release_page_keeps_every_version_and_its_downloads(site: Path) -> N
         )
     contact = (site / "exempel" / "contact" / "index.html").read_text("utf-8")
     assert 'href="tel:+4684527322"' in contact and 'href="mailto:press@exempel.se"' in contact
+
+
+def test_language_versions_are_linked_both_ways(site: Path) -> None:
+    english = (site / "releases" / "t" / "index.html").read_text("utf-8")
+    swedish = (site / "releases" / "s" / "index.html").read_text("utf-8")
+    assert '<link rel="alternate" hreflang="sv" href="../s/index.html">' in english
+    assert '<link rel="alternate" hreflang="en" href="../t/index.html">' in swedish
+    assert 'lang="sv">Svenska</a>' in english and 'lang="en">English</a>' in swedish
 
 
 # --------------------------------------------------------------------------- crawl
@@ -295,6 +316,36 @@ def test_a_rebuild_with_no_change_writes_nothing(root: Path, tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no sibling left
 
 
+def test_an_unchanged_site_is_known_without_building_it(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from presser.site import build
+
+    out = tmp_path / "site"
+    build_site(Workspace(root), out, now=NOW)
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("collected again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(build, "collect", refuse)
+        result = build_site(Workspace(root), out, now=NOW)
+    assert not result.report.changed and result.shown == 3 and result.held_back == 1
+    # A page gone from --out is noticed, and put back.
+    (out / "tags" / "bad" / "index.html").unlink()
+    result = build_site(Workspace(root), out, now=NOW)
+    assert result.report.written == ["tags/bad/index.html"]
+    # So is a change to a template.
+    template = root / "templates" / "_default" / "site" / "tag.html.j2"
+    template.parent.mkdir(parents=True)
+    template.write_text('{% extends "default:site/index.html.j2" %}\n', encoding="utf-8")
+    try:
+        result = build_site(Workspace(root), out, now=NOW)
+        assert result.report.written == [".presser-site"]  # the pages came out the same
+    finally:
+        shutil.rmtree(root / "templates" / "_default")
+
+
 def test_a_change_is_swapped_in_and_nothing_outside_is_touched(root: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     beside = tmp_path / "keep.txt"
@@ -323,7 +374,7 @@ def test_the_command(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     out = tmp_path / "site"
     result = run("site", "--out", str(out), "--now", "2026-12-03T13:00:00+01:00")
     assert result.exit_code == 0, result.output
-    assert "2 release(s)" in result.output and "1 not yet due" in result.output
+    assert "3 release(s)" in result.output and "1 not yet due" in result.output
     again = run("site", "--out", str(out), "--now", "2026-12-03T13:00:00+01:00")
     assert "nothing changed" in again.output
     assert run("site", "--now", "yesterday").exit_code == 2

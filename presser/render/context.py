@@ -158,6 +158,8 @@ class ReleaseContext:
     boilerplate: tuple[str, ...]  #: paragraphs about the organisation(s)
     about_heading: str  #: "Om Regionförbundet Jönköpings län"
     tags: tuple[str, ...]  #: keywords
+    #: file names (without .yaml) of the same release in other languages
+    translations: tuple[str, ...]
     labels: Labels  #: every other word, in the release language
     organisation: OrganisationContext  #: the sender
     json_ld: Markup  #: schema.org NewsArticle, JSON safe to place inside <script>
@@ -258,6 +260,7 @@ def build_context(
         boilerplate=_boilerplate(loaded),
         about_heading=labels.about_organisation(org.name),
         tags=release.tags,
+        translations=release.translations,
         labels=labels,
         organisation=organisation,
         json_ld=_json_ld(
@@ -268,6 +271,7 @@ def build_context(
             lead_text,
             release.tags,
             corrections,
+            release.translations,
         ),
         generator=f"presser {presser.__version__}",
     )
@@ -453,6 +457,7 @@ def _json_ld(
     description: str | None,
     tags: tuple[str, ...],
     corrections: tuple[CorrectionContext, ...] = (),
+    translations: tuple[str, ...] = (),
 ) -> Markup:
     """schema.org NewsArticle as JSON that is safe inside a <script> element."""
     publisher: dict[str, str] = {"@type": "Organization", "name": organisation.name}
@@ -477,6 +482,11 @@ def _json_ld(
         article["correction"] = [
             {"@type": "CorrectionComment", "text": c.note, "datePublished": c.iso}
             for c in corrections
+        ]
+    if translations:
+        # The language versions, by their file names (the newsroom links them both ways).
+        article["workTranslation"] = [
+            {"@type": "NewsArticle", "identifier": name} for name in translations
         ]
     text = json.dumps(article, ensure_ascii=False, indent=2)
     # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical.

@@ -40,9 +40,10 @@ from ..render import text_style
 from ..render.templating import PresserEnvironment, environment, render_template
 from ..source.workspace import LoadedOrganisation, Workspace
 from . import feeds, pages
-from .output import SiteWriter, WriteReport
+from .output import MARKER, SiteWriter, WriteReport
 from .pages import relative
 from .sources import SiteRelease, collect, visible
+from .state import SiteState, input_digest, state_bytes, unchanged
 
 #: Releases per page of an index or tag page.
 PAGE_SIZE = 20
@@ -83,16 +84,39 @@ def build_site(
     workspace.check_output_folder(out)
     moment = now or datetime.now(UTC)
     writer = SiteWriter(out, workspace.display(out))
+    inputs = input_digest(workspace, {"base_url": base_url, "page_size": page_size})
+    known = unchanged(out, inputs, moment)
+    if known is not None:  # the site there is the one this build would make
+        return SiteResult(WriteReport(), known.shown, known.held_back)
     try:
         with tempfile.TemporaryDirectory(prefix="presser-site-") as scratch:
             releases, notes = collect(workspace, Path(scratch))
             shown = visible(releases, moment)
+            on_site = {r.stem for r in shown}
+            held = [r for r in releases if r.stem not in on_site]
             _Builder(workspace, writer, base_url, page_size).build(shown)
+        state = SiteState(
+            inputs=inputs,
+            layout=writer.layout(),
+            shown_until=_latest([r.visible_from for r in shown]),
+            hidden_from=_earliest([r.visible_from for r in held]),
+            shown=len(shown),
+            held_back=len(held),
+        )
+        writer.put(MARKER, state_bytes(state))
         report = writer.finish()
     except BaseException:
         writer.abandon()
         raise
-    return SiteResult(report, len(shown), len(releases) - len(shown), notes)
+    return SiteResult(report, len(shown), len(held), notes)
+
+
+def _latest(times: list[datetime]) -> str | None:
+    return max(times).isoformat() if times else None
+
+
+def _earliest(times: list[datetime]) -> str | None:
+    return min(times).isoformat() if times else None
 
 
 def tag_slug(tag: str) -> str:
@@ -120,10 +144,12 @@ class _Builder:
             slug: workspace.organisation(slug) for slug in slugs
         }
         self.site_key = str(workspace.resolved_root)
+        self.translations: dict[str, list[SiteRelease]] = {}
 
     # ------------------------------------------------------------------ the whole site
 
     def build(self, releases: list[SiteRelease]) -> None:
+        self.translations = _language_versions(releases)
         first = next(iter(self.organisations.values()), None)
         language = first.profile.language if first else "en"
         name = first.profile.name if len(self.organisations) == 1 and first else "presser"
@@ -246,6 +272,14 @@ class _Builder:
             og_image=first_image and folder + first_image,
             slug=release.organisation,
             feed_folder=f"{release.organisation}/",
+            alternates=tuple(
+                pages.Alternate(
+                    href=relative(here, f"releases/{other.stem}/index.html"),
+                    hreflang=other.latest.page.language,
+                    label=_language_name(other.latest.page.language),
+                )
+                for other in self.translations.get(release.stem, ())
+            ),
         )
         html = self._render(
             release.organisation, "site/release.html.j2", page=meta, release=context
@@ -433,6 +467,7 @@ class _Builder:
         og_image: str | None,
         slug: str | None,
         feed_folder: str,
+        alternates: tuple[pages.Alternate, ...] = (),
     ) -> pages.PageMeta:
         words = pages.words(language)
         org = self.organisations.get(slug) if slug else None
@@ -473,8 +508,7 @@ class _Builder:
                     relative(here, f"{feed_folder}feed.rss"), "application/rss+xml", "RSS"
                 ),
             ),
-            # Language versions: filled once a release can name its translations.
-            alternates=(),
+            alternates=alternates,
             words=words,
             generator=self.generator,
         )
@@ -510,6 +544,27 @@ class _Builder:
 
     def _link(self, here: str, target: str) -> str:
         return self._absolute(target) or relative(here, target)
+
+
+def _language_versions(releases: list[SiteRelease]) -> dict[str, list[SiteRelease]]:
+    """Each release's language versions on the site, both ways: naming one links the two."""
+    by_stem = {r.stem: r for r in releases}
+    linked: dict[str, set[str]] = {}
+    for release in releases:
+        for name in release.latest.page.translations:
+            if name in by_stem and name != release.stem:
+                linked.setdefault(release.stem, set()).add(name)
+                linked.setdefault(name, set()).add(release.stem)
+    return {
+        stem: sorted((by_stem[o] for o in others), key=lambda r: (r.latest.page.language, r.stem))
+        for stem, others in linked.items()
+    }
+
+
+def _language_name(language: str) -> str:
+    """A language's name in that language, as a switch shows it ("English", "Svenska")."""
+    name = text_style.babel_locale(language).display_name or language
+    return name[:1].upper() + name[1:]
 
 
 def _zip(files: list[tuple[str, Path]], when: datetime) -> bytes:

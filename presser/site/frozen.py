@@ -51,6 +51,7 @@ class FrozenPage:
     published: datetime  #: the release's publication time
     modified: datetime | None  #: the last correction's time
     tags: tuple[str, ...]
+    translations: tuple[str, ...]  #: file names of the same release in other languages
     corrections: tuple[FrozenCorrection, ...]
     styles: str  #: the page's own stylesheet (the organisation's look when it went out)
     article: str  #: the inside of <main>: presser's own escaped HTML
@@ -84,6 +85,11 @@ def read_frozen_page(html: str, shown: str) -> FrozenPage:
         published=published,
         modified=modified,
         tags=tuple(str(t) for t in data.get("keywords", ())),
+        translations=tuple(
+            str(t["identifier"])
+            for t in data.get("workTranslation", ())
+            if isinstance(t, dict) and "identifier" in t
+        ),
         corrections=corrections,
         styles="\n".join(parser.styles),
         article=match.group(1).strip() if match else "",

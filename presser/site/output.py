@@ -18,9 +18,11 @@ A folder that is not empty and holds no :data:`MARKER` is refused as
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,7 +31,6 @@ from ..writing import write_atomic
 
 #: The file that marks a folder as a site presser built (and may therefore replace).
 MARKER = ".presser-site"
-MARKER_TEXT = b"This folder is a newsroom built by presser site; it is replaced on every build.\n"
 
 
 @dataclass
@@ -62,11 +63,12 @@ class SiteWriter:
                 f"{shown} is not empty and is not a site presser built (no {MARKER}); "
                 "give an empty or new folder as --out, so nothing of yours is replaced"
             )
-        self.put(MARKER, MARKER_TEXT)
+        self.sizes: dict[str, int] = {}  #: every planned file's size, by its path
 
     def put(self, name: str, data: bytes) -> None:
         """One generated file of the site, by its path in the site."""
         self._plan(name)
+        self.sizes[name] = len(data)
         current = self.out / name
         try:
             same = current.stat().st_size == len(data) and current.read_bytes() == data
@@ -87,6 +89,10 @@ class SiteWriter:
             was, now = current.stat(), source.stat()
         except OSError:
             was = now = None
+        try:
+            self.sizes[name] = source.stat().st_size
+        except OSError as exc:
+            raise WriteError(f"cannot read {source}: {exc.strerror}") from None
         if was is not None and now is not None and was.st_size == now.st_size:
             if by_bytes:
                 if current.read_bytes() == source.read_bytes():
@@ -103,6 +109,10 @@ class SiteWriter:
         if not by_bytes:
             stat = source.stat()
             os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+    def layout(self) -> str:
+        """A digest of the planned files' names and sizes (the marker excepted)."""
+        return layout_digest((n, s) for n, s in self.sizes.items() if n != MARKER)
 
     def finish(self) -> WriteReport:
         """Swap the new site in, if anything changed; nothing is written otherwise."""
@@ -171,3 +181,21 @@ class SiteWriter:
             self._staging = None
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def layout_digest(files: Iterable[tuple[str, int]]) -> str:
+    """One SHA-256 of file names and sizes, in name order."""
+    digest = hashlib.sha256()
+    for name, size in sorted(files):
+        digest.update(f"{name}\0{size}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def current_layout(out: Path) -> str:
+    """:func:`layout_digest` of the files in ``out`` as they are now (the marker excepted)."""
+    found = []
+    for path in out.rglob("*"):
+        name = path.relative_to(out).as_posix()
+        if name != MARKER and path.is_file():
+            found.append((name, path.stat().st_size))
+    return layout_digest(found)

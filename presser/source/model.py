@@ -134,6 +134,23 @@ def _image_path(value: str, info: ValidationInfo) -> str:
 
 Phone = Annotated[str, AfterValidator(_phone)]
 
+
+def _release_name(value: str) -> str:
+    text = _text(value)
+    if (
+        not text
+        or any(c in text for c in "/\\")
+        or text.startswith(".")
+        or text.endswith((".yaml", ".yml"))
+    ):
+        raise ValueError(
+            "a release's file name without .yaml, beside this one (such as 2026-03-02-simhall-en)"
+        )
+    return text
+
+
+ReleaseName = Annotated[str, AfterValidator(_release_name)]
+
 _WEB_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _LINK_URL = re.compile(r"^(https?://[^\s/$.?#][^\s]*|mailto:\S+@\S+|tel:\+?[0-9 ()-]+)$", re.I)
 
@@ -462,6 +479,11 @@ class Release(StrictModel):
         "language. A list of paragraphs for a jointly issued release.",
     )
     tags: tuple[Line, ...] = Field((), description="Keywords for archives and newsrooms.")
+    translations: tuple[ReleaseName, ...] = Field(
+        (),
+        description="The same release in other languages: their file names without .yaml "
+        "(2026-03-02-simhall-en); the newsroom links the language versions both ways.",
+    )
     wire: WireStyle | None = Field(
         None, description="Wire style of the plain-text copy; default: the organisation's."
     )
