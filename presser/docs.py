@@ -38,6 +38,7 @@ FORMAT_MODELS: tuple[type[BaseModel], ...] = (
     distribution.Distribution,
     distribution.MailingList,
     distribution.WireDesk,
+    distribution.Dkim,
 )
 CONTEXT_CLASSES = (
     context.ReleaseContext,

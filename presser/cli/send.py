@@ -137,6 +137,7 @@ def _run(
     from ..distribution.prepare import prepare_send
     from ..distribution.relay import Relay, smtp_password
     from ..distribution.sending import StopFlag, send_plan
+    from ..distribution.signing import Signer
     from ..source.limits import SmtpSettings
 
     assert isinstance(smtp, SmtpSettings)
@@ -149,6 +150,8 @@ def _run(
         )
         plan = prepared.plan
         composer = prepared.composer()
+        dkim = prepared.distribution.dkim
+        signer = Signer(dkim, prepared.loaded.workspace) if dkim is not None else None
         relay.connect()  # a refused login or TLS stops here, before any message
         try:
             with StopFlag() as stop:
@@ -159,6 +162,7 @@ def _run(
                     log,
                     _progress(len(plan.deliveries)),
                     max_retry_seconds=max_retry_seconds,
+                    signer=signer,
                     stop_requested=stop,
                 )
                 return report, plan

@@ -19,7 +19,6 @@ import os
 import smtplib
 import ssl
 from dataclasses import dataclass
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
@@ -145,8 +144,12 @@ class Relay:
             raise RelayRefused(f"cannot reach {where}: {exc.strerror or exc}") from None
         self._smtp = smtp
 
-    def hand_over(self, message: EmailMessage, sender: str, recipient: str) -> Answer:
-        """Hand one message to the relay for one recipient; never raises for the relay's answer."""
+    def hand_over(self, data: bytes, sender: str, recipient: str, *, utf8: bool = False) -> Answer:
+        """Hand one flattened message to the relay for one recipient.
+
+        Never raises for the relay's answer. ``utf8``: an address is not ASCII
+        (SMTPUTF8, RFC 6531).
+        """
         if self._smtp is None:
             try:
                 self.connect()
@@ -157,7 +160,8 @@ class Relay:
         assert smtp is not None
         smtp.handed_over = False
         try:
-            refused = smtp.send_message(message, from_addr=sender, to_addrs=[recipient])
+            options = ["SMTPUTF8"] if utf8 else []
+            refused = smtp.sendmail(sender, [recipient], data, mail_options=options)
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             return self._refusal(code, text)
@@ -178,7 +182,7 @@ class Relay:
         if refused:
             code, text = next(iter(refused.values()))
             return self._refusal(code, text)
-        # send_message returns only refusals; the relay's 250 line is the last reply.
+        # sendmail returns only refusals; the relay's 250 line is the last reply.
         code, reply = smtp.data_reply
         return Answer("accepted", code, _text(reply))
 

@@ -28,6 +28,7 @@ from .log import Entry, SendLog, now_text
 from .message import Composer, message_id
 from .plan import Delivery, Plan
 from .relay import Answer, Relay
+from .signing import Signer
 
 #: The longest wait between two tries of one recipient.
 MAX_BACKOFF_SECONDS = 60.0
@@ -72,6 +73,7 @@ def send_plan(
     progress: SendProgress,
     *,
     max_retry_seconds: float,
+    signer: Signer | None = None,
     stop_requested: Callable[[], bool] = lambda: False,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
@@ -111,8 +113,13 @@ def send_plan(
             message_id=ident,
         )
         log.append(base)
-        answer = relay.hand_over(message, composer.sender, recipient.address)
+        data = message.as_bytes()  # what --dry-run writes: the same bytes
+        if signer is not None:
+            data = signer.sign(data)
+        utf8 = not (composer.sender + recipient.address).isascii()
         del message
+        answer = relay.hand_over(data, composer.sender, recipient.address, utf8=utf8)
+        del data
         at_text = now_text(datetime.now(UTC))
         retry_in: float | None = None
         if answer.kind == "accepted":

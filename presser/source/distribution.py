@@ -139,6 +139,37 @@ class WireDesk(_Strict):
         return value
 
 
+def _key_file(value: str) -> str:
+    text = value.strip()
+    if not (text.startswith(("/", "~"))):
+        raise ValueError(
+            "the private key's path outside the workspace, absolute or from ~ (such as "
+            "~/.config/presser/dkim.pem): a key in the workspace is shared and committed"
+        )
+    return text
+
+
+def _domain(value: str) -> str:
+    text = value.strip().lower()
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", text):
+        raise ValueError("a domain name such as exempel.se")
+    return text
+
+
+class Dkim(_Strict):
+    """DKIM signing of every message sent: the DNS record's selector and domain, and the key."""
+
+    selector: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")] = Field(
+        description="The DKIM record's selector (its key is at <selector>._domainkey.<domain>)."
+    )
+    domain: Annotated[str, AfterValidator(_domain)] = Field(
+        description="The signing domain, usually the from address's."
+    )
+    key_file: Annotated[str, AfterValidator(_key_file)] = Field(
+        description="The RSA private key (PEM), in a file outside the workspace."
+    )
+
+
 class Distribution(_Strict):
     """Who gets published releases by e-mail: distribution: in organisation.yaml."""
 
@@ -153,6 +184,9 @@ class Distribution(_Strict):
     )
     lists: tuple[MailingList, ...] = Field((), description="Lists of journalists.")
     wires: tuple[WireDesk, ...] = Field((), description="Newswire desks.")
+    dkim: Dkim | None = Field(
+        None, description="DKIM signing of the messages (needs dkimpy: presser[dkim])."
+    )
     suppress: SuppressPath = Field(
         "suppressed.txt",
         description="A file in the workspace of addresses that get no more mail (one a line; "
