@@ -75,6 +75,8 @@ def _field_type(info: FieldInfo) -> str:
         elif typing.get_origin(arg) is tuple:
             inner = typing.get_args(arg)[0]
             inner_name = "text" if typing.get_origin(inner) is typing.Annotated else None
+            if typing.get_origin(inner) is typing.Literal:
+                inner_name = " \\| ".join(str(a) for a in typing.get_args(inner))
             names.append(f"list of {inner_name or getattr(inner, '__name__', 'text')}")
         elif typing.get_origin(arg) is dict:
             names.append("mapping of language to text")

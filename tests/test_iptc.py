@@ -213,8 +213,12 @@ def test_images_are_associations_with_their_renditions(
 
 
 def test_render_writes_the_exports_only_when_asked(make_workspace: MakeWorkspace) -> None:
-    from presser.render.pipeline import DEFAULT_FORMATS
+    from typing import get_args
 
+    from presser.render.pipeline import DEFAULT_FORMATS, KNOWN_FORMATS
+    from presser.source.model import OutputFormat
+
+    assert get_args(OutputFormat) == KNOWN_FORMATS  # the organisation's formats: offers all
     assert "ninjs" not in DEFAULT_FORMATS and "newsml" not in DEFAULT_FORMATS
     workspace = make_workspace(releases={"r.yaml": CORRECTED})
     loaded = load_release(workspace.root / "releases" / "r.yaml", workspace)

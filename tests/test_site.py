@@ -9,6 +9,7 @@ approved release that must never appear.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import zipfile
@@ -91,6 +92,10 @@ def root(tmp_path_factory: pytest.TempPathFactory) -> Any:
                 "a.yaml": APPROVED,
             },
         )
+        # The organisation publishes the IPTC exports too; the newsroom offers them.
+        profile = folder / "templates" / "exempel" / "organisation.yaml"
+        formats = "formats: [html, pdf, txt, ninjs, newsml]\n"
+        profile.write_text(profile.read_text("utf-8") + formats, encoding="utf-8")
         approve_it("r.yaml")
         assert run("publish", "releases/r.yaml", "--by", "Pia Press").exit_code == 0
         note = "Simhallen öppnar 2011, inte 2010."
@@ -163,6 +168,15 @@ def test_the_release_page_keeps_every_version_and_its_downloads(site: Path) -> N
     assert 'href="v1/r.html"' in page and "Simhallen öppnar 2011, inte 2010." in page
     assert 'href="v2/r.pdf"' in page and 'href="v2/r.txt"' in page
     assert 'src="images/hall.png"' in page and "Foto: Exempelkommunen" in page
+    assert 'href="v2/r.ninjs.json"' in page and 'href="v2/r.newsml.xml"' in page
+    v1, v2 = (
+        json.loads((site / "releases" / "r" / f"v{n}" / "r.ninjs.json").read_text("utf-8"))
+        for n in (1, 2)
+    )
+    assert v1["uri"] == v2["uri"] == release_uri("exempel", "r")
+    assert (v1["version"], v2["version"]) == ("1", "2") and "2011" in v2["edNote"]
+    # Taken as it is, a release gets what publish would give it.
+    assert (site / "releases" / "s" / "v1" / "s.ninjs.json").is_file()
     with zipfile.ZipFile(site / "releases" / "r" / "r-press-kit.zip") as kit:
         assert sorted(kit.namelist()) == ["hall.png", "r.pdf"]
         assert (
@@ -246,6 +260,16 @@ def test_every_page_is_reachable_and_every_link_resolves(site: Path) -> None:
     assert release.meta["og:type"] == "article"
     assert release.meta["og:description"].startswith("Exempelkommunen bygger en ny simhall")
     assert release.meta["og:image"] == "images/hall.png"
+
+
+def test_pages_of_a_long_list_lead_to_each_other(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    build_site(Workspace(root), out, now=NOW, page_size=1)
+    pages = crawl(out)
+    assert {"page/2/index.html", "page/3/index.html", "exempel/page/3/index.html"} <= set(pages)
+    assert 'rel="prev" href="../../index.html"' in (out / "page" / "2" / "index.html").read_text(
+        "utf-8"
+    )
 
 
 def test_the_base_url_gives_canonical_and_absolute_addresses(root: Path, tmp_path: Path) -> None:

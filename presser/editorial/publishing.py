@@ -114,6 +114,14 @@ def release_time(loaded: LoadedRelease) -> datetime:
     return max(release.published, release.embargo or release.published)
 
 
+def publish_formats(loaded: LoadedRelease) -> tuple[str, ...]:
+    """What publish writes: the organisation's ``formats:``, else the defaults; html always."""
+    from ..render.pipeline import DEFAULT_FORMATS
+
+    chosen = loaded.organisation.profile.formats or DEFAULT_FORMATS
+    return tuple(dict.fromkeys(("html", *chosen)))
+
+
 def _check_approval(opened: OpenRelease, current_hash: str) -> HistoryEntry:
     approval = last_status_change(opened.release.history)
     if approval is None or approval.action != "approve":
@@ -377,7 +385,8 @@ def _write_version(
         staged = _staged_release(loaded, staging)
         # Published at or after its embargo: the frozen copy carries no embargo line.
         with recording() as rendered:
-            outputs = render_outputs(staged, staging, RenderOptions(published_at=at), printer)
+            options = RenderOptions(formats=publish_formats(loaded), published_at=at)
+            outputs = render_outputs(staged, staging, options, printer)
         # What the render read must be what was checked against the approval a moment ago.
         search_path = workspace.template_search_path(loaded.organisation.slug)
         moved = [k for k, r in rendered.reads.items() if reads.reads.get(k, r) != r]

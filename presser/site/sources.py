@@ -162,7 +162,7 @@ def _taken_as_they_are(
 
 def _render_as_published(loaded: LoadedRelease, folder: Path) -> SiteRelease:
     """Render a release taken as it is into ``folder`` as publish would, and take that."""
-    from ..editorial.publishing import release_time
+    from ..editorial.publishing import publish_formats, release_time
     from ..render.pipeline import RenderOptions, output_name, render_outputs
     from ..writing import write_atomic
 
@@ -178,7 +178,7 @@ def _render_as_published(loaded: LoadedRelease, folder: Path) -> SiteRelease:
         images.append(image.model_copy(update={"path": f"images/{name}"}))
     release = loaded.release.model_copy(update={"images": tuple(images)})
     staged = replace(loaded, path=folder / loaded.path.name, release=release)
-    options = RenderOptions(published_at=release_time(loaded))
+    options = RenderOptions(formats=publish_formats(loaded), published_at=release_time(loaded))
     for fmt, data in render_outputs(staged, folder, options).items():
         write_atomic(folder / output_name(loaded.stem, fmt), data)
     files = tuple(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")))

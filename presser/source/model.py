@@ -43,6 +43,9 @@ ReleaseType = Literal["press-release", "news", "statement", "invitation"]
 Status = Literal["draft", "review", "approved", "published"]
 QuoteStyle = Literal["dash", "hyphen", "curly", "straight", "guillemets", "low-high"]
 
+#: Every output format (presser.render.pipeline.KNOWN_FORMATS; a test keeps them equal).
+OutputFormat = Literal["html", "pdf", "txt", "ninjs", "newsml"]
+
 RELEASE_TYPES: tuple[str, ...] = get_args(ReleaseType)
 QUOTE_STYLES: tuple[str, ...] = get_args(QuoteStyle)
 
@@ -576,6 +579,12 @@ class Organisation(StrictModel):
         None,
         description="Where presser send sends published releases: from, reply_to, "
         "unsubscribe_url, lists (of journalists) and wires (newswire desks), each named.",
+    )
+    formats: tuple[OutputFormat, ...] | None = Field(
+        None,
+        description="What presser publish writes into published/<name>/v<N>/ (and the "
+        "newsroom offers for download): html, pdf, txt, ninjs, newsml; default html, pdf "
+        "and txt. The page (html) is always written: it is the record the newsroom shows.",
     )
 
     @field_validator("timezone")
