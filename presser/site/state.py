@@ -10,7 +10,8 @@ built from:
   ``releases/`` (the releases taken as they are, their images, the files
   naming each published release's organisation), every version folder's
   ``manifest.json`` (a version folder never changes after publishing: its
-  manifest says so), presser's own code and version, and the options;
+  manifest says so), presser's version and the code of the packages the site
+  is made by (:data:`CODE`), and the options;
 - ``layout``: a digest of the site's file names and sizes as built;
 - the time window in which the same releases are due: from the latest
   publication time shown to the earliest one held back.
@@ -37,6 +38,8 @@ from ..source.workspace import Workspace, packaged_default_templates
 from .output import MARKER, current_layout
 
 STATE_FORMAT = 1
+#: presser's packages a site is made by (an edit to one, in a development install, counts).
+CODE = ("site", "render", "source", "editorial")
 NOTE = "A newsroom built by presser site; the folder is replaced on every build."
 
 
@@ -63,7 +66,8 @@ def input_digest(workspace: Workspace, options: dict[str, object]) -> str:
     digest = hashlib.sha256()
     digest.update(json.dumps({"presser": presser.__version__, **options}, sort_keys=True).encode())
     code = Path(presser.__file__).parent
-    folders = [workspace.templates_dir, packaged_default_templates(), workspace.releases_dir, code]
+    folders = [workspace.templates_dir, packaged_default_templates(), workspace.releases_dir]
+    folders += [code / package for package in CODE]
     for folder in folders:
         _tree(digest, folder)
     _one(digest, workspace.settings_file)
