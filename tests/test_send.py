@@ -401,3 +401,50 @@ def test_under_embargo_only_the_lists_marked_for_it_get_the_approved_copy(
     wire = relay.received[-1].message()
     assert relay.received[-1].recipients == ["desk@wire.example.se"]
     assert not wire["Subject"].startswith("Embargo")
+
+
+def test_a_dry_run_writes_the_bytes_a_send_sends_but_the_date(
+    published: Path, relay: Relay
+) -> None:
+    import re
+
+    done = run("send", "releases/r.yaml", "--dry-run", "--out", "outbox")
+    assert done.exit_code == 0 and "4 message(s) written, none sent" in done.output
+    assert relay.received == []
+    assert run("send", "releases/r.yaml").exit_code == 0
+
+    def without_date(data: bytes) -> bytes:
+        return re.sub(rb"\r\nDate: [^\r]*", b"", data)
+
+    written = sorted((published / "outbox").glob("*.eml"))
+    assert [without_date(f.read_bytes()) for f in written] == [
+        without_date(item.data) for item in relay.received
+    ]
+
+
+def test_on_a_terminal_the_send_asks_first(published: Path, relay: Relay) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+    import time
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "presser", "send", "releases/r.yaml"],
+        cwd=published,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    seen = b""
+    deadline = time.monotonic() + 60
+    while b"Send 4 message(s)? [y/N]" not in seen:
+        assert time.monotonic() < deadline, seen
+        seen += os.read(leader, 1024)
+    os.write(leader, b"n\n")
+    assert process.wait(timeout=60) == 1
+    os.close(leader)
+    assert b"4 to send; 0 sent already" in seen
+    assert relay.received == []

@@ -134,7 +134,20 @@ class Composer:
                 subtype="pdf",
                 filename=f"{self.loaded.stem}.pdf",
             )
+        _stable_boundaries(message)
         return message
+
+
+def _stable_boundaries(message: EmailMessage) -> None:
+    """Boundaries from the Message-ID, not random: the same message is the same bytes.
+
+    A digest of the Message-ID cannot occur in the parts (text is encoded, and
+    nothing a release holds is that digest), as a boundary must not.
+    """
+    seed = hashlib.sha256(str(message["Message-ID"]).encode()).hexdigest()[:32]
+    for number, part in enumerate(message.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"presser-{seed}-{number}")
 
 
 def _wire_text(loaded: LoadedRelease, wire: WireDesk, published: str, at: str) -> str:
