@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import zipfile
 from collections import deque
@@ -313,6 +314,10 @@ def test_feeds_read_back(site: Path, feed: str) -> None:
         assert entry.link.startswith("https://site.test/"), entry.link
         target = site / unquote(entry.link.removeprefix("https://site.test/"))
         assert target.is_file(), entry.link
+        # The full text's images resolve as a reader resolves them (xml:base, else the feed).
+        for image in re.findall(r'<img[^>]* src="([^"]+)"', entry.content[0].value):
+            assert image.startswith("https://site.test/"), image
+            assert (site / unquote(image.removeprefix("https://site.test/"))).is_file(), image
 
 
 def test_a_correction_updates_the_same_entry(site: Path) -> None:

@@ -376,17 +376,20 @@ class _Builder:
                     "application/pdf",
                     (latest.folder / pdf).stat().st_size,
                 )
+            base = self._absolute(f"releases/{release.stem}/")
+            base = (
+                base or relative(here, f"releases/{release.stem}/index.html")[: -len("index.html")]
+            )
             entries.append(
                 feeds.FeedEntry(
                     id=release.uri,
                     title=latest.page.headline,
                     link=self._link(here, page_path),
-                    base=self._link(here, f"releases/{release.stem}/"),
                     language=latest.page.language,
                     published=release.visible_from,
                     updated=release.updated,
                     summary=latest.page.description,
-                    content=latest.page.article,
+                    content=_rebased(latest.page.article, base),
                     categories=latest.page.tags,
                     author=self.organisations[release.organisation].profile.name,
                     enclosure=enclosure,
@@ -544,6 +547,15 @@ class _Builder:
 
     def _link(self, here: str, target: str) -> str:
         return self._absolute(target) or relative(here, target)
+
+
+#: A relative address in presser's own HTML: not a scheme, not the site's root, not in-page.
+_RELATIVE = re.compile(r'\b(src|href)="(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"]*)"')
+
+
+def _rebased(html: str, base: str) -> str:
+    """The article for a feed: its relative addresses (its images) made relative to the feed."""
+    return _RELATIVE.sub(lambda m: f'{m.group(1)}="{base}{m.group(2)}"', html)
 
 
 def _language_versions(releases: list[SiteRelease]) -> dict[str, list[SiteRelease]]:

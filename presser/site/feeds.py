@@ -10,8 +10,9 @@ what we write, the serialiser escapes every value, and no dependency is added.
   fixed at first publication: a correction changes the entry's ``updated``
   and its content, never its id (RSS: the same ``guid``, not a permalink).
 - Full text: Atom ``content type="html"`` and RSS ``content:encoded`` carry
-  the release's article, with ``xml:base`` (Atom) at its page so its images
-  resolve; the lead is the summary / description.
+  the release's article, its relative addresses (its images) rewritten to be
+  relative to the feed, as readers resolve them (``xml:base`` is not honoured
+  by all, and RSS has none); the lead is the summary / description.
 - Addresses are absolute with ``--base-url``; without it they are relative to
   the feed's own place (Atom allows that; RSS readers resolve them against the
   feed's address, as feedparser does), so the site works from any folder.
@@ -27,7 +28,6 @@ from xml.etree import ElementTree as ET
 
 ATOM = "http://www.w3.org/2005/Atom"
 CONTENT = "http://purl.org/rss/1.0/modules/content/"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
@@ -39,7 +39,6 @@ class FeedEntry:
     id: str  #: the release's identifier
     title: str
     link: str  #: the release's page
-    base: str  #: the folder of the page, for the content's relative addresses
     language: str
     published: datetime  #: first publication
     updated: datetime  #: the latest version
@@ -125,7 +124,7 @@ def atom(feed: Feed, generator: str) -> bytes:
             _sub(item, f"{a}category", term=category)
         if entry.summary:
             _sub(item, f"{a}summary", entry.summary)
-        _sub(item, f"{a}content", entry.content, type="html", **{XML_BASE: entry.base})
+        _sub(item, f"{a}content", entry.content, type="html")
     return _document(root)
 
 
