@@ -390,6 +390,55 @@ def test_a_change_is_swapped_in_and_nothing_outside_is_touched(root: Path, tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "site"]
 
 
+@pytest.mark.parametrize(
+    ("file", "text", "said"),
+    [
+        (
+            "index.html.j2",
+            '{% extends "default:site/index.html.j2" %}{% block head %}'
+            '<script src="https://evil.example/x.js"></script>{% endblock %}',
+            "<script>",
+        ),
+        (
+            "index.html.j2",
+            '{% extends "default:site/index.html.j2" %}{% block head %}'
+            '<img src="https://tracker.example/p.gif">{% endblock %}',
+            "loads from outside",
+        ),
+        (
+            "index.html.j2",
+            '{% extends "default:site/index.html.j2" %}{% block head %}'
+            '<body onload="x()">{% endblock %}',
+            "event handler",
+        ),
+        ("site.css", "@import url(https://fonts.example/f.css);", "@import"),
+        ("site.css", "body { background: url(https://x.example/b.png) }", "url(https://"),
+    ],
+)
+def test_an_organisation_template_cannot_make_a_page_load_from_outside(
+    root: Path, tmp_path: Path, file: str, text: str, said: str
+) -> None:
+    from presser.errors import TemplateProblem
+    from presser.render.templating import _environment
+
+    own = root / "templates" / "exempel" / "site"
+    own.mkdir()
+    (own / file).write_text(text, encoding="utf-8")
+    # Environments (and the templates they found) are kept per process; a file added to
+    # shadow a default is seen by the next process, and here after this.
+    _environment.cache_clear()
+    try:
+        with pytest.raises(TemplateProblem, match="may not load from outside") as raised:
+            build_site(Workspace(root), tmp_path / "site", now=NOW)
+        assert said in str(raised.value)
+        assert f"exempel/site/{file}" in str(raised.value)
+        assert not (tmp_path / "site").exists()  # nothing was put in place
+        assert sorted(tmp_path.iterdir()) == []  # nor left beside it
+    finally:
+        shutil.rmtree(own)
+        _environment.cache_clear()
+
+
 def test_a_folder_presser_did_not_build_is_refused(root: Path, tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(UsageProblem, match="not a site presser built"):

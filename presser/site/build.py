@@ -22,12 +22,14 @@ from what, is :mod:`presser.site.sources`; writing is :mod:`presser.site.output`
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,9 +39,15 @@ from markupsafe import Markup
 import presser
 
 from ..render import text_style
-from ..render.templating import PresserEnvironment, environment, render_template
+from ..render.templating import (
+    PresserEnvironment,
+    display_path,
+    environment,
+    render_template,
+)
 from ..source.workspace import LoadedOrganisation, Workspace
 from . import feeds, pages
+from .check import check_site_page, check_site_stylesheet
 from .output import MARKER, SiteWriter, WriteReport
 from .pages import relative
 from .sources import SiteRelease, collect, visible
@@ -83,6 +91,31 @@ def build_site(
     """
     workspace.check_output_folder(out)
     moment = now or datetime.now(UTC)
+    with _site_lock(out):
+        return _build_site(workspace, out, base_url, moment, page_size)
+
+
+@contextlib.contextmanager
+def _site_lock(out: Path) -> Iterator[None]:
+    """One build at a time per site: two would swap folders under each other."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # The folder holding --out is locked, so no lock file lands in the site or beside it.
+    handle = os.open(out.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)
+
+
+def _build_site(
+    workspace: Workspace, out: Path, base_url: str | None, moment: datetime, page_size: int
+) -> SiteResult:
     writer = SiteWriter(out, workspace.display(out))
     inputs = input_digest(workspace, {"base_url": base_url, "page_size": page_size})
     known = unchanged(out, inputs, moment)
@@ -454,7 +487,8 @@ class _Builder:
 
     def _stylesheet(self, name: str, slug: str | None) -> None:
         env = self._env(slug)
-        source, _filename, _uptodate = env.search_loader.get_source(env, "site/site.css")
+        source, filename, _uptodate = env.search_loader.get_source(env, "site/site.css")
+        check_site_stylesheet(source, display_path(filename))
         self.writer.put(name, source.encode("utf-8"))
 
     # ------------------------------------------------------------------ helpers
@@ -535,7 +569,9 @@ class _Builder:
     def _render(self, slug: str | None, template: str, **variables: object) -> bytes:
         env = self._env(slug)
         limit = self.workspace.limits.max_output_bytes
-        return render_template(env, template, output_limit=limit, **variables).encode("utf-8")
+        html = render_template(env, template, output_limit=limit, **variables)
+        check_site_page(html, display_path(env.get_template(template).filename))
+        return html.encode("utf-8")
 
     def _absolute(self, path: str) -> str | None:
         return self.base_url + path if self.base_url else None

@@ -17,8 +17,11 @@ The templates and what they get:
     ``page``, ``contacts`` (:class:`ContactPage`)
 
 All extend ``site/base.html.j2`` (blocks ``head``, ``header``, ``main``,
-``footer``), and an organisation overrides any of them from
-``templates/<org>/site/`` like its release template.
+``footer``). An organisation overrides any of them, and ``site/site.css``, from
+``templates/<org>/site/`` like its release template, for its own pages (its
+index, contact page and releases); the pages of the whole site (the overall
+index, the tag pages) use the workspace's defaults. Every page is checked
+before it is written (:mod:`presser.site.check`).
 """
 
 from __future__ import annotations
