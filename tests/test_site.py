@@ -447,6 +447,24 @@ def test_a_folder_presser_did_not_build_is_refused(root: Path, tmp_path: Path) -
     assert not (tmp_path / MARKER).exists()
 
 
+def test_a_release_marked_published_that_cannot_be_read_is_named(
+    root: Path, tmp_path: Path
+) -> None:
+    broken = root / "releases" / "b.yaml"
+    broken.write_text(TAKEN_AS_IT_IS.replace("headline:", "headlin:"), encoding="utf-8")
+    draft = root / "releases" / "w.yaml"
+    draft.write_text("organisation: exempel\nheadline: [half written\n", encoding="utf-8")
+    try:
+        result = build_site(Workspace(root), tmp_path / "site", now=NOW)
+    finally:
+        broken.unlink()
+        draft.unlink()
+    assert result.notes == [
+        "releases/b.yaml: marked published but not valid (presser validate says why), passed over"
+    ]
+    assert result.shown == 3
+
+
 def test_the_command(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root)
     out = tmp_path / "site"

@@ -153,11 +153,26 @@ def _taken_as_they_are(
         try:
             loaded = load_release(path, workspace)
         except (ProblemsFound, PresserError):
-            notes.append(f"{workspace.display(path)}: not valid, passed over")
+            # A draft being written is no news; one marked published that cannot be read is.
+            if _marked_published(path):
+                notes.append(
+                    f"{workspace.display(path)}: marked published but not valid "
+                    "(presser validate says why), passed over"
+                )
             continue
         if loaded.release.status == "published":
             found.append(loaded)
     return found
+
+
+def _marked_published(path: Path) -> bool:
+    from ..source.loading import load_file
+
+    try:
+        data = load_file(path).data
+    except (ProblemsFound, OSError):
+        return False
+    return isinstance(data, dict) and data.get("status") == "published"
 
 
 def _render_as_published(loaded: LoadedRelease, folder: Path) -> SiteRelease:
