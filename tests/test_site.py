@@ -331,6 +331,15 @@ def test_a_correction_updates_the_same_entry(site: Path) -> None:
     assert [e.id for e in rss.entries if e.title.startswith("Kommunen")] == [entry.id]
 
 
+def test_tag_folders() -> None:
+    from presser.site.build import tag_slug
+
+    assert tag_slug("Knowledge to Practice") == "knowledge-to-practice"
+    assert tag_slug("missbruksvård") == "missbruksvard"
+    assert tag_slug("Ελλάδα") != tag_slug("Κύπρος")
+    assert tag_slug("Ελλάδα").startswith("tag-")
+
+
 # --------------------------------------------------------------------------- writing
 
 

@@ -23,6 +23,7 @@ from what, is :mod:`presser.site.sources`; writing is :mod:`presser.site.output`
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import re
@@ -156,7 +157,10 @@ def tag_slug(tag: str) -> str:
     """A tag's folder name: lower-case ASCII letters, digits and hyphens."""
     ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug or "tag"
+    if slug:
+        return slug
+    # Nothing left in ASCII (a tag in Greek, say): a name of its own all the same.
+    return "tag-" + hashlib.sha256(tag.casefold().encode("utf-8")).hexdigest()[:10]
 
 
 class _Builder:
