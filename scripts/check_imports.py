@@ -39,6 +39,7 @@ LAYERS = {
     "presser.distribution": 5,
     "presser.docs": 5,
     "presser.scaffold": 5,
+    "presser.preview": 5,
     "presser.site": 5,
     "presser.cli": 6,
     "presser.__main__": 7,

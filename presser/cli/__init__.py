@@ -37,6 +37,7 @@ COMMANDS: dict[str, str] = {
     "correct": "editorial",
     "status": "editorial",
     "send": "send",
+    "serve": "serve",
     "site": "site",
     "unsubscribe": "send",
 }
