@@ -30,6 +30,7 @@ from presser.site.build import build_site
 from presser.site.output import MARKER
 from presser.source.workspace import Workspace
 
+from .test_iptc import check_newsml, check_ninjs, newsml_schema, ninjs_validator  # noqa: F401
 from .workflow_helpers import RELEASE, approve_it, make_newsroom, run
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
@@ -193,6 +194,23 @@ def test_language_versions_are_linked_both_ways(site: Path) -> None:
     assert '<link rel="alternate" hreflang="sv" href="../s/index.html">' in english
     assert '<link rel="alternate" hreflang="en" href="../t/index.html">' in swedish
     assert 'lang="sv">Svenska</a>' in english and 'lang="en">English</a>' in swedish
+
+
+def test_the_published_exports_validate(
+    site: Path,
+    ninjs_validator: Any,  # noqa: F811
+    newsml_schema: Any,  # noqa: F811
+) -> None:
+    for version in ("v1", "v2"):
+        folder = site / "releases" / "r" / version
+        item = check_ninjs(ninjs_validator, (folder / "r.ninjs.json").read_bytes())
+        tree = check_newsml(newsml_schema, (folder / "r.newsml.xml").read_bytes())
+        assert "embargoedUntil" not in item
+        corrected = tree.find(
+            "{http://iptc.org/std/nar/2006-10-01/}itemMeta/"
+            "{http://iptc.org/std/nar/2006-10-01/}signal"
+        )
+        assert (corrected is not None) == (version == "v2")
 
 
 # --------------------------------------------------------------------------- crawl
