@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import math
 import socket
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +38,7 @@ from urllib.parse import parse_qs, unquote
 from ..errors import UsageProblem
 from ..source.fields import WIRE_STYLES
 from . import pages
-from .session import LINT, PAGE, PDF, ReleaseState, Session
+from .session import LINT, PAGE, PDF, WAIT_SECONDS, ReleaseState, Session
 
 HOST = "127.0.0.1"
 
@@ -229,7 +230,12 @@ class Handler(BaseHTTPRequestHandler):
         """Held until what ``key`` shows changes (or a while passes): the new version's token."""
         key = (query.get("key") or [""])[0]
         token = (query.get("token") or [""])[0][:200]
-        current = self.server.session.wait(key, token)
+        try:  # how long to hold it (tests ask for less); at most WAIT_SECONDS
+            asked = float((query.get("wait") or [str(WAIT_SECONDS)])[0])
+        except ValueError:
+            asked = WAIT_SECONDS
+        held = min(max(asked, 0.0), WAIT_SECONDS) if math.isfinite(asked) else WAIT_SECONDS
+        current = self.server.session.wait(key, token, held)
         data = json.dumps({"token": current}).encode("ascii")
         self._send(HTTPStatus.OK, data, "application/json", TEXT_POLICY)
 
