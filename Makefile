@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 SYSTEM := $(VENV)/.system-deps
 TEST_SYSTEM := $(VENV)/.system-deps-test
 
-.PHONY: demo test test-latest lock lint golden docs readme-picture bench fuzz clean
+.PHONY: demo test test-latest lock lint golden docs readme-picture bench bench-site fuzz clean
 
 LOCK := requirements/lock.txt
 # pip and setuptools, installed first: a locked package published only as source (dkimpy)
@@ -110,6 +110,10 @@ readme-picture: demo
 bench: $(INSTALLED) $(SYSTEM)
 	bash scripts/system-deps.sh pandoc
 	$(BIN)/python bench/run.py
+
+## bench-site: the newsroom at 10,000 published releases: first build, no-change rebuild, one more
+bench-site: $(INSTALLED) $(SYSTEM)
+	$(BIN)/python bench/site.py
 
 ## fuzz: fuzz load + validate + wire text for FUZZ_SECONDS (default 300); any crash is saved
 ## in tests/adversarial/fuzz-regressions/, where make test replays it from then on
