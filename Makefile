@@ -52,8 +52,23 @@ demo: $(INSTALLED) $(SYSTEM)
 	@$(BIN)/presser site
 	@echo "The newsroom: file://$(CURDIR)/build/site/index.html"
 
+# The outside checkers of the pages (the Nu Html Checker, which needs Java, and axe-core),
+# exactly as requirements/checkers/package-lock.json pins them, with their integrity
+# hashes, and no install scripts run. Without npm the tests that use them skip, saying so.
+CHECKERS := $(VENV)/checkers/.installed
+$(CHECKERS): requirements/checkers/package.json requirements/checkers/package-lock.json | $(INSTALLED)
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(VENV)/checkers && \
+		cp requirements/checkers/package.json requirements/checkers/package-lock.json $(VENV)/checkers/ && \
+		npm ci --ignore-scripts --no-audit --no-fund --prefix $(VENV)/checkers >>$(LOG) 2>&1 \
+		|| { tail -n 20 $(LOG); echo "npm ci of the checkers failed: see $(LOG)"; exit 1; }; \
+		touch $@; \
+	else \
+		echo "npm is not installed: the Nu Html Checker and axe-core tests will skip (apt-get install npm default-jre-headless)"; \
+	fi
+
 ## test: the whole test suite
-test: $(INSTALLED) $(SYSTEM) $(TEST_SYSTEM)
+test: $(INSTALLED) $(SYSTEM) $(TEST_SYSTEM) $(CHECKERS)
 	$(BIN)/python -m pytest -q
 
 ## test-latest: the suite in .venv-latest, with the newest versions pyproject.toml's

@@ -123,7 +123,9 @@ class LinkContext:
     """A link listed after the body."""
 
     text: str  #: the link's text
-    url: str  #: its address
+    url: str  #: its address, as written (for text)
+    #: the address for an href: what a URL may not hold (<, ", a space) percent-encoded
+    href: str
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def build_context(
         lead_text=lead_text,
         lead_links=lead_links,
         body=body,
-        links=tuple(LinkContext(link.text, link.url) for link in release.links),
+        links=tuple(LinkContext(link.text, link.url, _href(link.url)) for link in release.links),
         contacts=tuple(_contact(c, country, labels, abroad) for c in release.contacts),
         press_contacts=tuple(_contact(c, country, labels, abroad) for c in press),
         boilerplate=_boilerplate(loaded),
@@ -320,6 +322,13 @@ def _correction(
         note=note,
         line=labels.correction_line(date, note),
     )
+
+
+def _href(url: str) -> str:
+    """A link's address as markdown-it writes a Markdown link's (mdurl, WHATWG's rules)."""
+    import mdurl
+
+    return str(mdurl.encode(url))
 
 
 def _quote(quote: Quote, language: str, style: str | None) -> QuoteContext:

@@ -130,7 +130,7 @@ class PageAllowances:
 def page_allowances(context: ReleaseContext, stylesheet: str) -> PageAllowances:
     """The images, links and stylesheet of ``context`` that its page may use."""
     images = {b.image.src for b in context.body if b.image}
-    links = {link.url for link in context.links}
+    links = {link.href for link in context.links}
     links |= {link.url for link in context.lead_links}
     for contact in (*context.contacts, *context.press_contacts):
         links |= {u for u in (contact.phone_uri, contact.mobile_uri, contact.email_uri) if u}
