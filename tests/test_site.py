@@ -491,6 +491,14 @@ def test_a_release_marked_published_that_cannot_be_read_is_named(
     assert result.shown == 3
 
 
+def test_the_site_never_goes_among_sources_or_over_the_workspace(root: Path) -> None:
+    for out in (root / "published" / "site", root / "releases", root):
+        with pytest.raises(UsageProblem):
+            build_site(Workspace(root), out, now=NOW)
+    assert (root / "releases" / "r.yaml").is_file() and (root / "published" / "r" / "v1").is_dir()
+    assert not (root / "published" / "site").exists()
+
+
 def test_the_command(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(root)
     out = tmp_path / "site"
@@ -500,4 +508,6 @@ def test_the_command(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     again = run("site", "--out", str(out), "--now", "2026-12-03T13:00:00+01:00")
     assert "nothing changed" in again.output
     assert run("site", "--now", "yesterday").exit_code == 2
+    assert run("site", "--now", "2026-12-03T13:00:00").exit_code == 2  # no offset
+    assert run("site", "--base-url", "news.example.org").exit_code == 2
     shutil.rmtree(out)
