@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
 #: The preview's own static files, by the name they are served under.
-ASSETS = {"preview.css": "text/css; charset=utf-8", "reload.js": "text/javascript; charset=utf-8"}
+ASSETS = {
+    "preview.css": "text/css; charset=utf-8",
+    "reload.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
 
 
 def preview_folder() -> Path:
