@@ -58,10 +58,6 @@ TEXT_POLICY = "default-src 'none'; frame-ancestors 'self'"
 PDF_POLICY = "frame-ancestors 'self'"
 
 
-class PortInUse(UsageProblem):
-    """The port asked for is taken; the message suggests one that is free."""
-
-
 class PreviewServer(ThreadingHTTPServer):
     """The server, with the session it serves."""
 
@@ -87,7 +83,10 @@ def free_port_near(port: int, tries: int = 20) -> int | None:
 
 
 def open_server(port: int, session: Session) -> PreviewServer:
-    """The server listening on 127.0.0.1:``port`` (0: any free port), or :class:`PortInUse`."""
+    """The server on 127.0.0.1:``port`` (0: any free port).
+
+    A busy port is a :class:`UsageProblem` that names a free one to try.
+    """
     try:
         return PreviewServer(port, session)
     except OSError as exc:
@@ -95,7 +94,9 @@ def open_server(port: int, session: Session) -> PreviewServer:
             raise UsageProblem(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
         other = free_port_near(port)
         hint = f"; try presser serve --port {other}" if other else "; choose another with --port"
-        raise PortInUse(f"port {port} is in use on {HOST} (another presser serve?){hint}") from None
+        raise UsageProblem(
+            f"port {port} is in use on {HOST} (another presser serve?){hint}"
+        ) from None
 
 
 class Handler(BaseHTTPRequestHandler):
