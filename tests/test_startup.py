@@ -27,7 +27,8 @@ from .conftest import RELEASE_YAML, REPO, MakeWorkspace
 RELEASE = "releases/r.yaml"
 
 #: Commands that make PDFs (with their default options): WeasyPrint is theirs to import.
-PDF_COMMANDS = {"build", "render", "publish"}
+#: serve runs until Ctrl-C; tests/test_serve.py checks that only its printer imports it.
+PDF_COMMANDS = {"build", "render", "publish", "serve"}
 
 #: How to run each command in the test workspace; in this order, so that the
 #: workflow steps find the release in the state they need.
