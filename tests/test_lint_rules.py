@@ -98,6 +98,7 @@ CASES: dict[str, tuple[Any, Any]] = {
         {},
     ),
     "C102": ({"press_contacts": []}, {}),
+    "O102": ("pale brand colour", {}),
     "C103": (
         {"contacts": [*CLEAN["contacts"], {"name": "Pia Press", "email": "pia@exempel.se"}]},
         {},
@@ -140,6 +141,9 @@ def _lint(make_workspace: MakeWorkspace, tmp_path: Path, case: Any) -> set[str]:
     write_png(images / "narrow.png", 600)
     write_png(images / "heavy.png", 1600, padding=1_100_000)
     organisation = ORGANISATION_YAML + "lint:\n  image_max_megabytes: 1\n"
+    if case == "pale brand colour":
+        organisation += 'brand_colour: "#7fb2e5"\n'
+        case = {}
     if case == "image deleted after loading":
         workspace = workspace_with(make_workspace, release_yaml(images=[image()]), organisation)
         loaded = load_release(workspace.releases_dir / "r.yaml", workspace)

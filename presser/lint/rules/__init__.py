@@ -1,6 +1,7 @@
 """The rules, one module per topic; importing this package registers them all."""
 
 from . import (
+    colours,
     contacts,
     dates,
     embargo,
@@ -16,6 +17,7 @@ from . import (
 )
 
 __all__ = [
+    "colours",
     "contacts",
     "dates",
     "embargo",
