@@ -231,6 +231,29 @@ def test_render_writes_the_exports_only_when_asked(make_workspace: MakeWorkspace
     assert [p.name for p in rendered.written] == ["r.ninjs.json", "r.newsml.xml"]
 
 
+def test_build_makes_what_the_organisation_asks_for(
+    make_workspace: MakeWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from presser.cli import cli
+
+    profile = ORGANISATION_YAML + "formats: [html, txt, ninjs]\n"
+    workspace = make_workspace(releases={"r.yaml": CORRECTED}, organisations={"exempel": profile})
+    monkeypatch.chdir(workspace.root)
+    first = CliRunner().invoke(cli, ["build"])
+    assert first.exit_code == 0, first.output
+    made = sorted(p.name for p in (workspace.root / "build").iterdir() if p.name.startswith("r."))
+    assert made == ["r.html", "r.ninjs.json", "r.txt"]
+    again = CliRunner().invoke(cli, ["build"])
+    assert again.exit_code == 0 and "Nothing to render" in again.output, again.output
+    # --format is what is asked for, whatever the organisation's formats: say.
+    only = CliRunner().invoke(cli, ["render", "releases/r.yaml", "--format", "newsml"])
+    assert only.exit_code == 0, only.output
+    assert (workspace.root / "build" / "r.newsml.xml").is_file()
+    assert not (workspace.root / "build" / "r.pdf").exists()
+
+
 def test_render_command_writes_both(tmp_path: Path, ninjs_validator: Any) -> None:
     from click.testing import CliRunner
 

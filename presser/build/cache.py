@@ -87,6 +87,7 @@ def options_key(options: RenderOptions, out_dir: Path) -> str:
     return json.dumps(
         {
             "formats": sorted(options.formats),
+            "organisation_formats": options.organisation_formats,
             "wire": options.wire,
             "width": options.width,
             "ascii": options.ascii_only,
@@ -360,10 +361,13 @@ def _outputs_intact(entry: Entry, out_dir: Path, expected: set[str]) -> bool:
     return True
 
 
-def output_names(stem: str, options: RenderOptions) -> set[str]:
+def output_names(
+    stem: str, options: RenderOptions, chosen: tuple[str, ...] | None = None
+) -> set[str]:
+    """The outputs of a release whose organisation's ``formats:`` is ``chosen``."""
     from ..render.pipeline import output_name
 
-    return {output_name(stem, fmt) for fmt in options.formats}
+    return {output_name(stem, fmt) for fmt in options.formats_for(chosen)}
 
 
 def output_record(data: bytes) -> dict[str, Any]:
@@ -404,4 +408,12 @@ def up_to_date(
             memo["read", slug, key] = files.reread(key)
         if memo["read", slug, key] != read:
             return False
-    return _outputs_intact(entry, out_dir, output_names(path.stem, options))
+    chosen = None
+    if options.organisation_formats:
+        if ("formats", slug) not in memo:
+            try:
+                memo["formats", slug] = workspace.organisation(slug).profile.formats
+            except PresserError:  # an organisation that no longer loads: render, and say so
+                return False
+        chosen = memo["formats", slug]
+    return _outputs_intact(entry, out_dir, output_names(path.stem, options, chosen))

@@ -72,8 +72,9 @@ FORMAT_OPTION = click.option(
     "formats",
     type=click.Choice(["html", "pdf", "txt", "ninjs", "newsml"]),
     multiple=True,
-    help="Output format; repeat for several. Default: html, pdf and txt (ninjs and "
-    "newsml, the IPTC exports, only when asked).",
+    help="Output format; repeat for several. Default: the organisation's formats: "
+    "(organisation.yaml), else html, pdf and txt (ninjs and newsml, the IPTC exports, "
+    "only when asked).",
 )
 
 
@@ -130,7 +131,11 @@ def render(
     from ..render.pipeline import DEFAULT_FORMATS, RenderOptions
 
     options = RenderOptions(
-        formats=formats or DEFAULT_FORMATS, wire=wire, width=width, ascii_only=ascii_only
+        formats=formats or DEFAULT_FORMATS,
+        wire=wire,
+        width=width,
+        ascii_only=ascii_only,
+        organisation_formats=not formats,
     )
     _render_all(paths, out_dir, options)
 
@@ -189,7 +194,11 @@ def build(
     from ..render.pipeline import DEFAULT_FORMATS, RenderOptions
 
     options = RenderOptions(
-        formats=formats or DEFAULT_FORMATS, wire=wire, width=width, ascii_only=ascii_only
+        formats=formats or DEFAULT_FORMATS,
+        wire=wire,
+        width=width,
+        ascii_only=ascii_only,
+        organisation_formats=not formats,
     )
     workspace = workspace_for(folder)
     files = _release_files((folder,) if folder else (workspace.releases_dir,), workspace)

@@ -46,6 +46,15 @@ class RenderOptions:
     #: when the copy is published (presser publish): an embargo lifted by then is not
     #: printed. None (render, build): the copy embargoed recipients get, embargo line and all
     published_at: datetime | None = None
+    #: render and build without --format: an organisation's ``formats:``, when it has one,
+    #: replaces ``formats`` for its releases (the IPTC exports are made only when asked)
+    organisation_formats: bool = False
+
+    def formats_for(self, chosen: Sequence[str] | None) -> tuple[str, ...]:
+        """The formats of a release whose organisation's ``formats:`` is ``chosen``."""
+        if self.organisation_formats and chosen:
+            return tuple(dict.fromkeys(chosen))
+        return tuple(self.formats)
 
 
 @dataclass(frozen=True)
@@ -125,11 +134,12 @@ def _render_outputs(
     context = build_context(loaded, out_dir=out_dir, wire=wire, published_at=options.published_at)
     rendered: dict[str, bytes] = {}
     slow_subsetting = False
-    if "html" in options.formats or "pdf" in options.formats:
+    formats = options.formats_for(loaded.organisation.profile.formats)
+    if "html" in formats or "pdf" in formats:
         from .templating import environment
 
         env = environment(loaded.workspace.template_search_path(loaded.organisation.slug))
-    for fmt in options.formats:
+    for fmt in formats:
         if fmt == "html":
             from .html import render_html
 

@@ -583,8 +583,9 @@ class Organisation(StrictModel):
     formats: tuple[OutputFormat, ...] | None = Field(
         None,
         description="What presser publish writes into published/<name>/v<N>/ (and the "
-        "newsroom offers for download): html, pdf, txt, ninjs, newsml; default html, pdf "
-        "and txt. The page (html) is always written: it is the record the newsroom shows.",
+        "newsroom offers for download), and build and render make without --format: html, "
+        "pdf, txt, ninjs, newsml; default html, pdf and txt. publish always writes the page "
+        "(html): it is the record the newsroom shows.",
     )
 
     @field_validator("timezone")
