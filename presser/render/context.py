@@ -82,6 +82,8 @@ class QuoteContext:
     text: str  #: the whole quote as one sentence of plain text
     speaker: str | None  #: who says it
     role: str | None  #: the speaker's title
+    #: the language of the quote's words when not the release's (for lang=), else None
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -348,6 +350,7 @@ def _quote(quote: Quote, language: str, style: str | None) -> QuoteContext:
         text=" ".join(s.text for s in segments),
         speaker=quote.speaker,
         role=quote.role,
+        lang=quote.lang if quote.lang and quote.lang.lower() != language.lower() else None,
     )
 
 

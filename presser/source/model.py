@@ -231,6 +231,12 @@ class Quote(StrictModel):
         description="Free text replacing '{verb} {speaker}, {role}', for a house style "
         "that words it otherwise (said Subversion Corporation President Hyrum Wright).",
     )
+    lang: Language | None = Field(
+        None,
+        description="The language of what is said when it is not the release's (such as en "
+        "in a Swedish release): the page marks the words so that screen readers speak them "
+        "right; the attribution stays in the release's language.",
+    )
 
 
 class Link(StrictModel):
