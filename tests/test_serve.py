@@ -505,3 +505,58 @@ def test_the_changes_answer_is_json(served: Served) -> None:
     assert answer.status == 200
     assert answer.headers["Content-Type"] == "application/json"
     assert json.loads(answer.body)["token"] != "x"
+
+
+def test_a_release_named_oddly_is_served_under_its_quoted_name(tmp_path: Path) -> None:
+    from urllib.parse import quote
+
+    name = "ny simhall åäö #1 ?%"
+    make_newsroom(tmp_path, releases={f"{name}.yaml": RELEASE})
+    server = start_serve(tmp_path)
+    try:
+        index = server.get("/").text
+        address = f"/releases/{quote(name, safe='')}/"
+        assert f'href="{address}"' in index
+        page = server.get(address)
+        assert page.status == 200 and "<iframe" in page.text
+        strict_html(page.body)
+        bare = server.get(f"{address}build/{quote(name, safe='')}.html")
+        assert bare.status == 200 and "Kommunen bygger en ny simhall" in bare.text
+        pdf = server.get(f"{address}build/{quote(name, safe='')}.pdf")
+        assert pdf.headers["Content-Disposition"] == 'inline; filename="ny_simhall______1___.pdf"'
+    finally:
+        server.stop()
+
+
+def test_one_release_named_on_the_command_line(tmp_path: Path) -> None:
+    make_newsroom(tmp_path, releases={"r.yaml": RELEASE, "other.yaml": OTHER})
+    server = start_serve(tmp_path, "releases/other.yaml")
+    try:
+        assert server.output[0].rstrip().endswith("/releases/other/")
+        index = server.get("/").text
+        assert "Biblioteket" in index and "Kommunen bygger" not in index
+        assert server.get("/releases/r/").status == 404
+    finally:
+        server.stop()
+
+
+def test_a_release_linked_from_outside_is_listed_and_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(RELEASE.replace("simhall", "hemlighet"))
+    root = tmp_path / "ws"
+    make_newsroom(root)
+    (root / "releases" / "linked.yaml").symlink_to(outside / "secret.yaml")
+    server = start_serve(root)
+    try:
+        index = server.get("/")
+        assert "outside the workspace" in index.text and "hemlighet" not in index.text
+        assert server.get("/releases/linked/").status == 404
+    finally:
+        server.stop()
+
+
+def test_the_lint_view_shows_each_finding_s_line(served: Served) -> None:
+    page = served.get("/releases/other/lint/").text
+    assert "line " in page and "En paragraf, TODO siffrorna." in page
+    assert 'class="marker"' in page

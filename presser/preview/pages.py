@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from ..errors import safe_line
 from ..source.workspace import packaged_default_templates
-from .problems import ErrorReport
+from .problems import ErrorReport, excerpt
 from .session import LINT, PAGE, PDF, TEXT_VIEWS, ReleaseState, Session
 
 if TYPE_CHECKING:
@@ -154,7 +155,7 @@ def index_page(session: Session) -> bytes:
         rows=rows,
         refused=refused,
         folders=folders,
-        workspace=workspace.display(workspace.root),
+        workspace=safe_line(str(workspace.root.resolve())),
     )
 
 
@@ -185,7 +186,11 @@ def release_page(session: Session, state: ReleaseState, view: str) -> bytes:
     else:
         outcome = session.view(state, view)
         variables["report"] = outcome.error
-        variables["findings"] = outcome.findings
+        shown = workspace.display(state.path)
+        variables["findings"] = [
+            (f, excerpt(state.path, f.line, f.column) if f.path == shown else None)
+            for f in outcome.findings
+        ]
         variables["default_wire"] = outcome.default_wire
         if view in TEXT_VIEWS:
             variables["text"] = outcome.data.decode("utf-8", errors="replace")

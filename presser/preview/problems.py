@@ -121,6 +121,11 @@ def _message(line: str, candidates: dict[str, Path]) -> Shown:
     return Shown(f"{path}:{number}", "", match["message"], excerpt)
 
 
+def excerpt(path: Path, line: int, column: int) -> Excerpt | None:
+    """Line ``line`` of ``path`` with a mark under ``column`` (a lint finding's place)."""
+    return _excerpt(path, line, column)
+
+
 def _excerpt(path: Path | None, line: int, column: int) -> Excerpt | None:
     """Line ``line`` of ``path``, or None when there is no such file or line."""
     if path is None or line < 1:

@@ -133,11 +133,16 @@ class PrinterSlot:
             self._printer = None
 
     def close(self) -> None:
-        with self._lock:
-            if self._printer is not None:
+        """Stop the printer: politely when idle, at once when a PDF is under way (Ctrl-C)."""
+        idle = self._lock.acquire(timeout=0.5)
+        try:
+            printer, self._printer = self._printer, None
+            if printer is not None:
                 with contextlib.suppress(Exception):
-                    self._printer.close()
-                self._printer = None
+                    printer.close(kill=not idle)
+        finally:
+            if idle:
+                self._lock.release()
 
 
 class Session:
