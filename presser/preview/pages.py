@@ -114,6 +114,10 @@ def _changed(path: Path) -> tuple[str, str]:
     return moment.strftime("%Y-%m-%d %H:%M:%S"), moment.isoformat(timespec="seconds")
 
 
+def _count(number: int | None, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def index_page(session: Session) -> bytes:
     """The list of every release, each linking to its preview."""
     token = session.token("")
@@ -131,9 +135,9 @@ def index_page(session: Session) -> bytes:
             )
             continue
         if row.status == "invalid":
-            lint = f"{row.problems} problem{'s' if row.problems != 1 else ''}"
+            lint = _count(row.problems, "problem")
         else:
-            lint = f"{row.lint_errors} errors, {row.lint_warnings} warnings"
+            lint = f"{_count(row.lint_errors, 'error')}, {_count(row.lint_warnings, 'warning')}"
         rows.append(
             IndexRow(
                 release_url(state.key),
