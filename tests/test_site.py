@@ -213,6 +213,22 @@ def test_the_published_exports_validate(
         assert (corrected is not None) == (version == "v2")
 
 
+def test_a_language_version_must_exist(make_workspace: Any) -> None:
+    from presser.errors import ProblemsFound
+    from presser.source.validation import load_release
+
+    workspace = make_workspace(
+        releases={"s.yaml": TAKEN_AS_IT_IS, "t.yaml": TRANSLATION.replace("[s]", "[s, t, sv]")}
+    )
+    with pytest.raises(ProblemsFound) as raised:
+        load_release(workspace.root / "releases" / "t.yaml", workspace)
+    shown = [f"{p.field}: {p.message}" for p in raised.value.problems]
+    assert shown == [
+        "translations[1]: names this release itself",
+        "translations[2]: no release sv.yaml beside this one",
+    ]
+
+
 # --------------------------------------------------------------------------- crawl
 
 

@@ -102,6 +102,7 @@ def load_release(
         _image_problems(document, data, Path(path).parent, workspace.resolved_root, workspace)
     )
     problems.extend(_markdown_problems(document, data, workspace.limits))
+    problems.extend(_translation_problems(document, data, Path(path)))
     if problems:
         raise ProblemsFound(problems)
     assert release is not None and organisation is not None
@@ -110,6 +111,21 @@ def load_release(
     if found:
         raise ProblemsFound(found)
     return loaded
+
+
+def _translation_problems(
+    document: Document, data: dict[str, Any], path: Path
+) -> Iterator[Problem]:
+    """Each language version named must be a release beside this one (a typo links nothing)."""
+    for index, name in enumerate(_list(data.get("translations"))):
+        if not isinstance(name, str) or "/" in name or "\\" in name:
+            continue  # the model says what is wrong with it
+        if name == path.stem:
+            yield document.problem(("translations", index), "names this release itself")
+        elif not any((path.parent / f"{name}{ext}").is_file() for ext in (".yaml", ".yml")):
+            yield document.problem(
+                ("translations", index), f"no release {name}.yaml beside this one"
+            )
 
 
 def _cross_field_problems(
