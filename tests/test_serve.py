@@ -561,3 +561,28 @@ def test_the_lint_view_shows_each_finding_s_line(served: Served) -> None:
     page = served.get("/releases/other/lint/").text
     assert "line " in page and "En paragraf, TODO siffrorna." in page
     assert 'class="marker"' in page
+
+
+def test_only_what_a_release_read_counts_for_it(tmp_path: Path) -> None:
+    from .workflow_helpers import organisation
+
+    make_newsroom(tmp_path, releases={"r.yaml": RELEASE})
+    annat = tmp_path / "templates" / "annat"
+    annat.mkdir()
+    (annat / "organisation.yaml").write_text(organisation(), encoding="utf-8")
+    (tmp_path / "releases" / "a.yaml").write_text(
+        RELEASE.replace("organisation: exempel", "organisation: annat"), encoding="utf-8"
+    )
+    server = start_serve(tmp_path)
+    try:
+        for key in ("r", "a"):  # rendered once: what each read is recorded
+            assert server.get(f"/releases/{key}/build/{key}.html").status == 200
+        mine, theirs = server.token("r"), server.token("a")
+        (annat / "style.css").write_text("h1 { color: #654321; }\n", encoding="utf-8")
+        assert server.wait("a", theirs) != theirs
+        assert server.wait("r", mine, seconds=1.0) == mine  # another organisation's look
+        # A file added where a lookup found nothing (shadowing a default) counts.
+        (tmp_path / "templates" / "exempel" / "screen.css").write_text("main { margin: 0 }\n")
+        assert server.wait("r", mine) != mine
+    finally:
+        server.stop()

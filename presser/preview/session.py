@@ -1,12 +1,16 @@
 """What the preview shows of each release: its versions, and each view rendered once per version.
 
 A release's *version* here counts the changes to what its views are made of:
-its own file, the images it places, ``presser.yaml`` and the template folders
-(every organisation's files and the defaults; a change there counts for every
-release, since it may change whether an organisation is valid and which file a
-lookup finds). The watcher (:mod:`.watch`) calls :meth:`Session.refresh`, which
-compares digests of those bytes; an unchanged save bumps nothing, so an open
-page reloads only when what it shows may have changed.
+its own file, the images it places, ``presser.yaml``, its organisation's
+``organisation.yaml``, and exactly the template files its page and PDF read,
+as the render recorded them (:mod:`presser.digest`: every template,
+stylesheet and stylesheet asset, and every lookup that found nothing, so a
+file added later to shadow a default counts). Until a release has rendered
+(or while it is invalid), any change in the template folders counts for it.
+The watcher (:mod:`.watch`) calls :meth:`Session.refresh`, which compares
+digests of those bytes; an unchanged save, or a change to another
+organisation's look, bumps nothing, so an open page reloads only when what it
+shows may have changed.
 
 Each view (the page, the PDF, the wire text in each style, the lint findings)
 is rendered when first asked for, through the library the commands use
@@ -33,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from ..digest import value_digest
+from ..digest import Read, ReadLog, TemplateFiles, recording, value_digest
 from ..errors import PresserError, Problem, ProblemsFound, UsageProblem
 from ..source.fields import WIRE_STYLES
 from ..source.workspace import ORGANISATION_FILE, Workspace, packaged_default_templates
@@ -83,6 +87,10 @@ class ReleaseState:
     #: the release's images by their path in the workspace (``releases/images/x.png``)
     images: dict[str, Path] = field(default_factory=dict)
     duplicate_of: Path | None = None  #: another release with the same stem came first
+    #: what this version's page and PDF read from the template folders, and for which
+    #: organisation (None until one of them rendered)
+    reads: ReadLog | None = None
+    slug: str | None = None
 
     def lock(self, name: str) -> threading.Lock:
         return self.locks.setdefault(name, threading.Lock())
@@ -201,10 +209,47 @@ class Session:
                 parts.append((str(path), self.hashes.of(path)))
         return value_digest(parts)
 
-    def _fingerprint(self, state: ReleaseState) -> str:
-        parts = [self._world, self.hashes.of(state.path), str(state.duplicate_of)]
+    def _fingerprint(self, state: ReleaseState, *, as_read: bool = False) -> str:
+        """A digest of what the release's views are made of, as the files are now.
+
+        With ``as_read``, the template files count as the render recorded them
+        (the bytes it really used), so a change made while it rendered still
+        shows at the next refresh.
+        """
+        settings = self.hashes.of(self.workspace.settings_file)
+        parts: list[object] = [self.hashes.of(state.path), settings, str(state.duplicate_of)]
         parts += [f"{name}={self.hashes.of(p)}" for name, p in sorted(state.images.items())]
+        if state.reads is None or state.slug is None:
+            parts.append(self._world)
+            return value_digest(parts)
+        profile = self.workspace.templates_dir / state.slug / ORGANISATION_FILE
+        parts.append(self.hashes.of(profile))
+        parts.append(state.reads.as_json() if as_read else self._reads_now(state))
         return value_digest(parts)
+
+    def _reads_now(self, state: ReleaseState) -> object:
+        """What each lookup of the release's recorded reads finds now (as ``TemplateFiles``)."""
+        assert state.reads is not None and state.slug is not None
+        try:
+            files = TemplateFiles(self.workspace.template_search_path(state.slug))
+        except PresserError:
+            return self._world
+        now = ReadLog()
+        for key in state.reads.reads:
+            where, path = files.find(key)
+            digest = None if path is None else self.hashes.of(path)
+            now.record_read(key, Read(where, None if digest in ("missing", "outside") else digest))
+        return now.as_json()
+
+    def _learned(self, state: ReleaseState, version: int, slug: str, reads: ReadLog) -> None:
+        """Take what a render of ``version`` read into the release's fingerprint."""
+        with self._lock:
+            if state.version != version:
+                return
+            if state.reads is None or state.slug != slug:
+                state.reads, state.slug = ReadLog(), slug
+            state.reads.reads.update(reads.reads)
+            state.fingerprint = self._fingerprint(state, as_read=True)
 
     def _listing(self) -> tuple[list[Path], list[Problem]]:
         sources = [s for s in self.sources if s.exists()]
@@ -247,9 +292,10 @@ class Session:
             for state in seen.values():
                 fingerprint = self._fingerprint(state)
                 if fingerprint != state.fingerprint:
-                    state.fingerprint = fingerprint
                     state.version += 1
                     state.outcomes.clear()
+                    state.reads = state.slug = None  # the next render records them again
+                    state.fingerprint = self._fingerprint(state)
                     bumped = True
                     if state.wanted:
                         self._queue.put(state.key)
@@ -369,8 +415,11 @@ class Session:
 
         out_dir = loaded.workspace.root / "build"  # addresses as presser render has them
         default_wire = loaded.release.wire or loaded.organisation.profile.wire
+        slug = loaded.organisation.slug
         if name == PAGE:
-            rendered = render_outputs(loaded, out_dir, RenderOptions(formats=("html",)))
+            with recording() as reads:
+                rendered = render_outputs(loaded, out_dir, RenderOptions(formats=("html",)))
+            self._learned(state, version, slug, reads)
             return Outcome(version, rendered["html"])
         if name in TEXT_VIEWS:
             wire = name.partition(":")[2]
@@ -380,7 +429,9 @@ class Session:
             )
         if name == PDF:
             options = RenderOptions(formats=("pdf",))
-            rendered = self.printers.run(lambda p: render_outputs(loaded, out_dir, options, p))
+            with recording() as reads:
+                rendered = self.printers.run(lambda p: render_outputs(loaded, out_dir, options, p))
+            self._learned(state, version, slug, reads)
             return Outcome(version, rendered["pdf"])
         if name == LINT:
             from ..editorial.linting import lint_file
