@@ -39,7 +39,12 @@ def serve(path: Path | None, port: int, open_browser: bool) -> None:
     from ..preview.server import Preview
 
     workspace = workspace_for(path)
-    preview = Preview(workspace.root, [path] if path else [], port)
+    preview = Preview(
+        workspace.root,
+        [path] if path else [],
+        port,
+        notify=lambda line: click.echo(f"presser serve: {line}", err=True),
+    )
     try:
         url = preview.url
         states, _, _ = preview.session.listing()

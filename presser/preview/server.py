@@ -29,13 +29,14 @@ import errno
 import json
 import math
 import socket
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from ..errors import UsageProblem
+from ..errors import UsageProblem, safe_line
 from ..source.fields import WIRE_STYLES
 from . import pages
 from .session import LINT, PAGE, PDF, WAIT_SECONDS, ReleaseState, Session
@@ -63,8 +64,21 @@ class PreviewServer(ThreadingHTTPServer):
 
     daemon_threads = True  # a browser's held request never keeps presser from stopping
 
-    def __init__(self, port: int, session: Session) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet about a browser that went away; anything else is said in one line."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return
+        self.notify(safe_line(f"{type(error).__name__}: {error}"))
+
+    def __init__(
+        self, port: int, session: Session, notify: Callable[[str], None] | None = None
+    ) -> None:
         self.session = session
+        #: given a line for the terminal about a failure of the server itself
+        self.notify: Callable[[str], None] = notify or (lambda line: None)
         super().__init__((HOST, port), Handler)
         self.port = int(self.server_address[1])
         self.hosts = {f"localhost:{self.port}", f"{HOST}:{self.port}"}
@@ -82,13 +96,15 @@ def free_port_near(port: int, tries: int = 20) -> int | None:
     return None
 
 
-def open_server(port: int, session: Session) -> PreviewServer:
+def open_server(
+    port: int, session: Session, notify: Callable[[str], None] | None = None
+) -> PreviewServer:
     """The server on 127.0.0.1:``port`` (0: any free port).
 
     A busy port is a :class:`UsageProblem` that names a free one to try.
     """
     try:
-        return PreviewServer(port, session)
+        return PreviewServer(port, session, notify)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise UsageProblem(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
@@ -104,6 +120,7 @@ class Handler(BaseHTTPRequestHandler):
 
     server: PreviewServer
     protocol_version = "HTTP/1.1"
+    timeout = 120  # an idle kept-alive connection is closed after this many seconds
     server_version = "presser-serve"
     sys_version = ""
 
@@ -137,7 +154,18 @@ class Handler(BaseHTTPRequestHandler):
         path, query = segments
         # The browser may go away mid-answer (a reload): then there is nothing to answer.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            self._route(path, query)
+            try:
+                self._route(path, query)
+            except (BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as exc:  # a bug: said in the page, and the server goes on
+                message = safe_line(f"internal error: {type(exc).__name__}: {exc}")
+                self._send(
+                    HTTPStatus.INTERNAL_SERVER_ERROR,
+                    message.encode("utf-8"),
+                    "text/plain; charset=utf-8",
+                    TEXT_POLICY,
+                )
 
     def _route(self, path: list[str], query: dict[str, list[str]]) -> None:
         session = self.server.session
@@ -317,11 +345,19 @@ class Preview:
     runs), then the background renderer and the watcher start.
     """
 
-    def __init__(self, root: Path, sources: list[Path], port: int, *, printer: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        sources: list[Path],
+        port: int,
+        *,
+        printer: bool = True,
+        notify: Callable[[str], None] | None = None,
+    ) -> None:
         from .watch import Watcher
 
         self.session = Session(root, sources, printer=printer)
-        self.server = open_server(port, self.session)
+        self.server = open_server(port, self.session, notify)
         self.session.start()
         self.watcher = Watcher(self.session.watched, self.session.refresh)
         self.watcher.start()
