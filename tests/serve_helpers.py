@@ -120,6 +120,8 @@ def wait_until(check: object, seconds: float = 10) -> None:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As the server binds: a connection of its last life in TIME_WAIT is no listener.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

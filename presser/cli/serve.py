@@ -60,6 +60,9 @@ def serve(path: Path | None, port: int, open_browser: bool) -> None:
         try:
             preview.serve()
         except KeyboardInterrupt:
+            import signal
+
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C: the same stop
             click.echo("Stopped.")
     finally:
         preview.close()

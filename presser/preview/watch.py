@@ -26,7 +26,7 @@ POLL_SECONDS = 0.1
 SETTLE_SECONDS = 0.03
 #: A file larger than this is not hashed (its size and time stand for it): no source
 #: presser reads is this large (the largest, an image, is refused far below it).
-MAX_HASHED_BYTES = 256 * 1024 * 1024
+MAX_HASHED_BYTES = 64 * 1024 * 1024
 
 #: One file's state as polled: modification time, size, inode, change time.
 Stamp = tuple[int, int, int, int]
