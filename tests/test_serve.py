@@ -603,3 +603,58 @@ def test_only_what_a_release_read_counts_for_it(tmp_path: Path) -> None:
         assert server.wait("r", mine) != mine
     finally:
         server.stop()
+
+
+def test_a_printer_killed_meanwhile_is_replaced(tmp_path: Path) -> None:
+    import signal
+
+    newsroom = make_newsroom(tmp_path)
+    server = start_serve(tmp_path)
+    try:
+        assert server.get("/releases/r/build/r.pdf").status == 200
+        for pid in server.children():
+            os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+        token = server.token("r")
+        newsroom.write("r.yaml", RELEASE.replace("ny simhall", "ny ishall"))
+        server.wait("r", token)
+        answer = server.get("/releases/r/build/r.pdf")
+        assert answer.status == 200 and answer.body.startswith(b"%PDF")
+    finally:
+        code, output = server.stop()
+    assert code == 0 and "Traceback" not in output, output
+
+
+def test_many_requests_at_once_while_the_file_changes(tmp_path: Path) -> None:
+    import threading
+
+    newsroom = make_newsroom(tmp_path, releases={"r.yaml": RELEASE, "other.yaml": OTHER})
+    server = start_serve(tmp_path)
+    statuses: list[int] = []
+    targets = [
+        "/",
+        "/releases/r/",
+        "/releases/other/",
+        "/releases/r/build/r.pdf",
+        "/releases/other/lint/",
+        "/releases/r/wire/us/",
+        "/releases/r/releases/images/hall.png",
+    ]
+
+    def ask(offset: int) -> None:
+        for number in range(12):
+            statuses.append(server.get(targets[(offset + number) % len(targets)]).status)
+
+    try:
+        workers = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
+        for worker in workers:
+            worker.start()
+        for number in range(4):
+            newsroom.write("r.yaml", RELEASE.replace("ny simhall", f"ny simhall {number}"))
+            time.sleep(0.2)
+        for worker in workers:
+            worker.join(timeout=120)
+        assert not any(worker.is_alive() for worker in workers)
+        assert len(statuses) == 72 and set(statuses) <= {200}, statuses
+        wait_until(lambda: "ny simhall 3" in server.get("/releases/r/build/r.html").text)
+    finally:
+        server.stop()

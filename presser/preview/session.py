@@ -126,9 +126,13 @@ class PrinterSlot:
         from ..render.timeout import RenderTimeout
 
         with self._lock:
-            printer = self._ensure()
             try:
-                return job(printer)
+                try:
+                    return job(self._ensure())
+                except PrinterFailed:
+                    # It had died meanwhile (killed, out of memory): once more, with a new one.
+                    self._drop()
+                    return job(self._ensure())
             except (RenderTimeout, PrinterFailed):
                 # Stopped mid-job (or gone): of no more use; the next PDF starts another.
                 self._drop()
