@@ -91,6 +91,9 @@ class ReleaseState:
     #: organisation (None until one of them rendered)
     reads: ReadLog | None = None
     slug: str | None = None
+    #: the digest of the release file taken just before this version was read: what the
+    #: views were made from (the file may have changed again since)
+    read_digest: str | None = None
 
     def lock(self, name: str) -> threading.Lock:
         return self.locks.setdefault(name, threading.Lock())
@@ -221,7 +224,8 @@ class Session:
         shows at the next refresh.
         """
         settings = self.hashes.of(self.workspace.settings_file)
-        parts: list[object] = [self.hashes.of(state.path), settings, str(state.duplicate_of)]
+        release = state.read_digest if as_read and state.read_digest else self.hashes.of(state.path)
+        parts: list[object] = [release, settings, str(state.duplicate_of)]
         parts += [f"{name}={self.hashes.of(p)}" for name, p in sorted(state.images.items())]
         if state.reads is None or state.slug is None:
             parts.append(self._world)
@@ -298,7 +302,8 @@ class Session:
                 if fingerprint != state.fingerprint:
                     state.version += 1
                     state.outcomes.clear()
-                    state.reads = state.slug = None  # the next render records them again
+                    # The next load and render record these again.
+                    state.reads = state.slug = state.read_digest = None
                     state.fingerprint = self._fingerprint(state)
                     bumped = True
                     if state.wanted:
@@ -374,6 +379,8 @@ class Session:
                 known = state.loaded
             if known is not None and known[0] == version:
                 return known
+            # Before reading: a change after this, even during the read, shows as a change.
+            digest = self.hashes.of(state.path)
             result: LoadedRelease | PresserError
             if state.duplicate_of is not None:
                 shown = workspace.display
@@ -396,11 +403,12 @@ class Session:
             with self._lock:
                 if state.version == version:
                     state.loaded = (version, result)
+                    state.read_digest = digest
                     if images != state.images:
                         # Now watched too; taken into the fingerprint as read just now, so
                         # learning of them is no change (a change to them from now on is).
                         state.images = images
-                        state.fingerprint = self._fingerprint(state)
+                        state.fingerprint = self._fingerprint(state, as_read=True)
             return version, result
 
     def _render(self, state: ReleaseState, version: int, name: str) -> Outcome:
