@@ -658,3 +658,17 @@ def test_many_requests_at_once_while_the_file_changes(tmp_path: Path) -> None:
         wait_until(lambda: "ny simhall 3" in server.get("/releases/r/build/r.html").text)
     finally:
         server.stop()
+
+
+def test_an_edit_of_organisation_yaml_shows_in_the_page(tmp_path: Path) -> None:
+    make_newsroom(tmp_path)
+    server = start_serve(tmp_path)
+    try:
+        assert "Exempelkommunen" in server.get("/releases/r/build/r.html").text
+        token = server.token("r")
+        profile = tmp_path / "templates" / "exempel" / "organisation.yaml"
+        profile.write_text(profile.read_text().replace("name: Exempelkommunen", "name: Nyköping"))
+        server.wait("r", token)
+        assert "Nyköping" in server.get("/releases/r/build/r.html").text
+    finally:
+        server.stop()

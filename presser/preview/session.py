@@ -175,6 +175,7 @@ class Session:
         self.hashes = FileHashes(self._may_read)
         self.workspace = Workspace(root)
         self._world = ""
+        self._profiles: dict[str, str] = {}
         self.printers = PrinterSlot(printer)
         self._queue: queue.Queue[str | None] = queue.Queue()
         self._worker = threading.Thread(
@@ -216,22 +217,30 @@ class Session:
                 parts.append((str(path), self.hashes.of(path)))
         return value_digest(parts)
 
+    def _profile_digests(self) -> dict[str, str]:
+        """``presser.yaml`` (under ``""``) and each organisation's ``organisation.yaml``, hashed."""
+        digests = {"": self.hashes.of(self.workspace.settings_file)}
+        with contextlib.suppress(OSError):
+            for profile in self.workspace.templates_dir.glob(f"*/{ORGANISATION_FILE}"):
+                digests[profile.parent.name] = self.hashes.of(profile)
+        return digests
+
     def _fingerprint(self, state: ReleaseState, *, as_read: bool = False) -> str:
         """A digest of what the release's views are made of, as the files are now.
 
         With ``as_read``, the template files count as the render recorded them
-        (the bytes it really used), so a change made while it rendered still
-        shows at the next refresh.
+        (the bytes it really used) and the release file as hashed just before it
+        was read, so a change made while it rendered still shows at the next
+        refresh. ``presser.yaml`` and the organisations' files count as the last
+        refresh saw them, which is what the workspace in use was made after.
         """
-        settings = self.hashes.of(self.workspace.settings_file)
         release = state.read_digest if as_read and state.read_digest else self.hashes.of(state.path)
-        parts: list[object] = [release, settings, str(state.duplicate_of)]
+        parts: list[object] = [release, self._profiles.get("", ""), str(state.duplicate_of)]
         parts += [f"{name}={self.hashes.of(p)}" for name, p in sorted(state.images.items())]
         if state.reads is None or state.slug is None:
             parts.append(self._world)
             return value_digest(parts)
-        profile = self.workspace.templates_dir / state.slug / ORGANISATION_FILE
-        parts.append(self.hashes.of(profile))
+        parts.append(self._profiles.get(state.slug, "none"))
         parts.append(state.reads.as_json() if as_read else self._reads_now(state))
         return value_digest(parts)
 
@@ -269,6 +278,7 @@ class Session:
         """Look at the files again; bump the version of every release whose inputs changed."""
         with self._lock:
             world = self._world_digest()
+            self._profiles = self._profile_digests()
             if world != self._world:
                 self._world = world
                 self.workspace = Workspace(self.root)  # organisations and limits read afresh
