@@ -91,6 +91,7 @@ def options_key(options: RenderOptions, out_dir: Path) -> str:
             "wire": options.wire,
             "width": options.width,
             "ascii": options.ascii_only,
+            "pdf_variant": options.pdf_variant,
             "out": str(out_dir.resolve()),
         },
         sort_keys=True,

@@ -100,6 +100,13 @@ WIDTH_OPTION = click.option(
 
 
 ASCII_OPTION = click.option("--ascii", "ascii_only", is_flag=True, help="Text copy in ASCII only.")
+PDF_VARIANT_OPTION = click.option(
+    "--pdf-variant",
+    type=click.Choice(["tagged", "archive"]),
+    default=None,
+    help="tagged (PDF/UA-1) or archive (PDF/A-3b carrying the release's YAML). "
+    "Default: the organisation's pdf_variant (tagged).",
+)
 
 
 @click.command(cls=SafeCommand)
@@ -108,6 +115,7 @@ ASCII_OPTION = click.option("--ascii", "ascii_only", is_flag=True, help="Text co
 @WIRE_OPTION
 @WIDTH_OPTION
 @ASCII_OPTION
+@PDF_VARIANT_OPTION
 @OUT_OPTION
 def render(
     paths: tuple[Path, ...],
@@ -115,6 +123,7 @@ def render(
     wire: str | None,
     width: int | None,
     ascii_only: bool,
+    pdf_variant: str | None,
     out_dir: Path | None,
 ) -> None:
     """Render releases to OUT/<name>.html, .pdf and .txt.
@@ -127,6 +136,7 @@ def render(
       presser render releases/2010-01-22-skl-30-miljoner.yaml
       presser render releases/x.yaml --format txt --wire us --width 72 --ascii
       presser render releases/ --format pdf --out /tmp/proofs
+      presser render releases/x.yaml --format pdf --pdf-variant archive
     """
     from ..render.pipeline import DEFAULT_FORMATS, RenderOptions
 
@@ -136,6 +146,7 @@ def render(
         width=width,
         ascii_only=ascii_only,
         organisation_formats=not formats,
+        pdf_variant=pdf_variant,
     )
     _render_all(paths, out_dir, options)
 

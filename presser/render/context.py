@@ -127,7 +127,11 @@ class LinkContext:
     text: str  #: the link's text
     url: str  #: its address, as written (for text)
     #: the address for an href: what a URL may not hold (<, ", a space) percent-encoded
-    href: str
+    href: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.href:
+            object.__setattr__(self, "href", _href(self.url))
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,7 @@ def build_context(
         lead_text=lead_text,
         lead_links=lead_links,
         body=body,
-        links=tuple(LinkContext(link.text, link.url, _href(link.url)) for link in release.links),
+        links=tuple(LinkContext(link.text, link.url) for link in release.links),
         contacts=tuple(_contact(c, country, labels, abroad) for c in release.contacts),
         press_contacts=tuple(_contact(c, country, labels, abroad) for c in press),
         boilerplate=_boilerplate(loaded),

@@ -12,6 +12,7 @@ file outside, or a file of the project the release does not use.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -195,6 +196,11 @@ class PdfJob:
     images: frozenset[Path] = frozenset()  #: the release's images, the only other files served
     #: what the PDF is made of, the same wherever the workspace is: its /ID comes from it
     identity: str = ""
+    #: tagged (PDF/UA-1: tags, language, title) or archive (PDF/A-3b, the source attached)
+    variant: str = "tagged"
+    #: the release's YAML, carried by an archive PDF as its source (AFRelationship /Source)
+    source: bytes = b""
+    source_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -268,10 +274,32 @@ def render_pdf(
     return laid_out.pdf
 
 
+#: The PDF variants presser makes: ``tagged`` for every PDF, ``archive`` on request.
+PDF_VARIANTS = ("tagged", "archive")
+
+
+def _variant_options(job: PdfJob, attachment: Any) -> dict[str, Any]:
+    """WeasyPrint's options for the job's variant.
+
+    ``archive`` is PDF/A-3b (ISO 19005-3: fonts embedded, an sRGB output intent, XMP
+    metadata with the PDF/A identification) carrying the release's YAML as an
+    associated file, so that the archived copy holds its own source.
+    """
+    if job.variant != "archive":
+        return {}
+    source = attachment(
+        file_obj=io.BytesIO(job.source),
+        name=job.source_name or f"{job.stem}.yaml",
+        description="The release as written (YAML), the source of this document",
+        relationship="Source",
+    )
+    return {"pdf_variant": "pdf/a-3b", "attachments": [source]}
+
+
 def lay_out(job: PdfJob) -> LaidOut:
     """Lay out ``job`` with WeasyPrint; the same job always gives the same bytes."""
     with library_lookup():  # the first import of WeasyPrint finds its C libraries
-        from weasyprint import CSS, HTML
+        from weasyprint import CSS, HTML, Attachment
         from weasyprint.text.fonts import FontConfiguration
         from weasyprint.urls import FatalURLFetchingError
 
@@ -296,6 +324,7 @@ def lay_out(job: PdfJob) -> LaidOut:
                 font_config=fonts,
                 pdf_identifier=identifier.encode("ascii"),
                 pdf_tags=True,
+                **_variant_options(job, Attachment),
             )
         except FatalURLFetchingError as exc:
             fatal = exc  # reported below, with every refused address

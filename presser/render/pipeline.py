@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,8 @@ class RenderOptions:
     #: render and build without --format: an organisation's ``formats:``, when it has one,
     #: replaces ``formats`` for its releases (the IPTC exports are made only when asked)
     organisation_formats: bool = False
+    #: tagged | archive (PDF/A-3b with the YAML inside); None: the organisation's pdf_variant
+    pdf_variant: str | None = None
 
     def formats_for(self, chosen: Sequence[str] | None) -> tuple[str, ...]:
         """The formats of a release whose organisation's ``formats:`` is ``chosen``."""
@@ -150,6 +152,12 @@ def _render_outputs(
             job = pdf_job(
                 context, env, project_root=loaded.workspace.root, base_dir=out_dir, limits=limits
             )
+            variant = options.pdf_variant or loaded.organisation.profile.pdf_variant
+            if variant == "archive":
+                source = loaded.document.path  # the file as written (publish: as approved)
+                job = replace(
+                    job, variant=variant, source=source.read_bytes(), source_name=source.name
+                )
             laid_out = printer.lay_out(job) if printer else lay_out(job)
             rendered[fmt], slow_subsetting = laid_out.pdf, laid_out.slow_subsetting
         elif fmt == "txt":

@@ -593,6 +593,12 @@ class Organisation(StrictModel):
         "pdf, txt, ninjs, newsml; default html, pdf and txt. publish always writes the page "
         "(html): it is the record the newsroom shows.",
     )
+    pdf_variant: Literal["tagged", "archive"] = Field(
+        "tagged",
+        description="The PDF presser makes: tagged (PDF/UA-1: headings, lists, quotes, "
+        "images with their alt text, the language and title) or archive (PDF/A-3b, for "
+        "archives, carrying the release's YAML inside as its source; tagged too).",
+    )
 
     @field_validator("timezone")
     @classmethod
