@@ -32,25 +32,23 @@ import queue
 import secrets
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from ..digest import Read, ReadLog, TemplateFiles, recording, value_digest
 from ..errors import PresserError, Problem, ProblemsFound, UsageProblem
 from ..source.fields import WIRE_STYLES
 from ..source.workspace import ORGANISATION_FILE, Workspace, packaged_default_templates
+from .printing import PrinterSlot
 from .problems import ErrorReport, report_for
 from .watch import FileHashes
 
 if TYPE_CHECKING:
     from ..editorial.status import StatusRow
     from ..lint.findings import Finding
-    from ..render.printer import PdfPrinter
     from ..source.validation import LoadedRelease
-
-T = TypeVar("T")
 
 PAGE, PDF, LINT = "page", "pdf", "lint"
 #: The wire text in one style: ``txt:nordic``, ``txt:us``.
@@ -97,67 +95,6 @@ class ReleaseState:
 
     def lock(self, name: str) -> threading.Lock:
         return self.locks.setdefault(name, threading.Lock())
-
-
-class PrinterSlot:
-    """The one warm PDF printer, used by one render at a time, replaced when it is lost."""
-
-    def __init__(self, enabled: bool) -> None:
-        self._lock = threading.Lock()
-        self._printer: PdfPrinter | None = None
-        self._enabled = enabled
-
-    def _available(self) -> bool:
-        from ..render.printer import PdfPrinter
-
-        return self._enabled and PdfPrinter.available()
-
-    def start(self) -> None:
-        """Start the printer now, so WeasyPrint is imported before the first PDF is asked for."""
-        with self._lock:
-            self._ensure()
-
-    def _ensure(self) -> PdfPrinter | None:
-        from ..render.printer import PdfPrinter
-
-        if self._printer is None and self._available():
-            self._printer = PdfPrinter()
-        return self._printer
-
-    def run(self, job: Callable[[PdfPrinter | None], T]) -> T:
-        from ..render.printer import PrinterFailed
-        from ..render.timeout import RenderTimeout
-
-        with self._lock:
-            try:
-                try:
-                    return job(self._ensure())
-                except PrinterFailed:
-                    # It had died meanwhile (killed, out of memory): once more, with a new one.
-                    self._drop()
-                    return job(self._ensure())
-            except (RenderTimeout, PrinterFailed):
-                # Stopped mid-job (or gone): of no more use; the next PDF starts another.
-                self._drop()
-                raise
-
-    def _drop(self) -> None:
-        if self._printer is not None:
-            with contextlib.suppress(Exception):
-                self._printer.close(kill=True)
-            self._printer = None
-
-    def close(self) -> None:
-        """Stop the printer: politely when idle, at once when a PDF is under way (Ctrl-C)."""
-        idle = self._lock.acquire(timeout=0.5)
-        try:
-            printer, self._printer = self._printer, None
-            if printer is not None:
-                with contextlib.suppress(Exception):
-                    printer.close(kill=not idle)
-        finally:
-            if idle:
-                self._lock.release()
 
 
 class Session:
