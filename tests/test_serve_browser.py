@@ -147,3 +147,29 @@ def test_the_wire_text_and_lint_tabs(
     tab.page.get_by_role("link", name="Lint").click()
     tab.page.wait_for_url("**/lint/")
     assert tab.errors == []
+
+
+def test_the_place_scrolled_to_is_kept_across_a_reload(
+    browser: Any,  # noqa: F811
+    preview: tuple[Newsroom, Served],
+) -> None:
+    newsroom, server = preview
+    long = RELEASE.replace(
+        "  - En paragraf om simhallen.\n",
+        "".join(f"  - Stycke {n} om simhallen och dess bassänger.\n" for n in range(60)),
+    )
+    token = server.token("r")
+    newsroom.write("r.yaml", long)
+    server.wait("r", token)
+    tab = Tab(browser, server.url + "/releases/r/")
+    frame = tab.page.frame_locator("iframe.output")
+    frame.locator("h1").wait_for()
+    tab.page.evaluate("document.querySelector('iframe.output').contentWindow.scrollTo(0, 700)")
+    tab.mark()
+    newsroom.write("r.yaml", long.replace("Stycke 0 ", "Stycket 0 "))
+    frame.locator("text=Stycket 0").wait_for(timeout=5000)
+    assert not tab.marked()
+    tab.page.wait_for_function(
+        "document.querySelector('iframe.output').contentWindow.scrollY > 600", timeout=5000
+    )
+    assert tab.errors == []
