@@ -1,4 +1,4 @@
-"""presser's benchmark: eleven figures, each measured side by side with its baseline.
+"""presser's benchmark: twelve figures, each measured side by side with its baseline.
 
     .venv/bin/python bench/run.py            # what `make bench` runs: 200 releases, 3 repetitions
     .venv/bin/python bench/run.py --smoke    # 5 releases, 1 repetition: checks the harness only
@@ -522,6 +522,29 @@ def measure(
                 "< 60 s; RSS <= 1.15",
                 sent["large_seconds"] < 60 and rss_ratio <= 1.15,
                 sent,
+            )
+        )
+
+        # 12. presser serve: from a save to the new bytes served (bench/serve.py).
+        import serve
+
+        rounds = 2 if count <= 5 else 20
+        log(f"12: presser serve, {rounds} saves")
+        served = serve.measure(rounds)
+        html_times, pdf_times = served["html_seconds"], served["pdf_seconds"]
+        assert isinstance(html_times, list) and isinstance(pdf_times, list)
+        html_median, pdf_median = statistics.median(html_times), statistics.median(pdf_times)
+        figures.append(
+            Figure(
+                12,
+                f"presser serve: a save to the new page / PDF served ({served['pages']}-page "
+                f"release, median of {rounds} saves)",
+                seconds(html_median),
+                seconds(pdf_median),
+                None,
+                "HTML < 0.3 s, PDF < 0.5 s",
+                html_median < serve.HTML_TARGET and pdf_median < serve.PDF_TARGET,
+                served,
             )
         )
 

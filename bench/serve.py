@@ -62,7 +62,8 @@ def _until(port: int, target: str, done: object, since: float) -> float:
         time.sleep(0.005)
 
 
-def main(rounds: int = 10) -> None:
+def measure(rounds: int = 10) -> dict[str, object]:
+    """The seconds from each save to the new page and the new PDF, and the PDF's pages."""
     from pypdf import PdfReader
 
     with tempfile.TemporaryDirectory(prefix="presser-serve-bench-") as folder:
@@ -102,6 +103,14 @@ def main(rounds: int = 10) -> None:
         finally:
             process.terminate()
             process.wait(timeout=20)
+    return {"html_seconds": html_times, "pdf_seconds": pdf_times, "pages": pages}
+
+
+def main(rounds: int = 10) -> None:
+    found = measure(rounds)
+    html_times, pdf_times = found["html_seconds"], found["pdf_seconds"]
+    assert isinstance(html_times, list) and isinstance(pdf_times, list)
+    pages = found["pages"]
     html, pdf_median = statistics.median(html_times), statistics.median(pdf_times)
     print(f"12  presser serve, save -> new bytes served, {pages}-page release, {rounds} saves")
     print(

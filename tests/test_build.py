@@ -506,7 +506,7 @@ def test_ctrl_c_stops_cleanly_and_keeps_only_complete_files(workspace: Path) -> 
     assert len(rendered(again)) == 16 - done, (entry_names, again.output)
 
 
-def test_the_benchmark_harness_prints_all_eleven_figures_and_the_timeline(tmp_path: Path) -> None:
+def test_the_benchmark_harness_prints_all_twelve_figures_and_the_timeline(tmp_path: Path) -> None:
     """make bench's harness, bounded (5 releases, 1 repetition): the table, not the timings."""
     report = tmp_path / "bench.json"
     done = subprocess.run(
@@ -526,11 +526,11 @@ def test_the_benchmark_harness_prints_all_eleven_figures_and_the_timeline(tmp_pa
     assert done.returncode == 0, done.stdout + done.stderr
     table = done.stdout.split("\n\n")[0].splitlines()
     rows = [line for line in table if line[:1].isdigit()]
-    assert [row.split()[0] for row in rows] == [str(n) for n in range(1, 12)], done.stdout
+    assert [row.split()[0] for row in rows] == [str(n) for n in range(1, 13)], done.stdout
     for row in rows:
         assert row.rstrip().endswith(("yes", "NO", "n/a")), row
     figures = json.loads(report.read_text(encoding="utf-8"))["figures"]
-    assert [f["number"] for f in figures] == list(range(1, 12))
+    assert [f["number"] for f in figures] == list(range(1, 13))
     # The 40-release build's timeline (5 releases here): one line per worker.
     assert "Timeline of figure 9" in done.stdout
     assert done.stdout.count("  worker ") == 2, done.stdout
