@@ -17,6 +17,7 @@ import logging
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -201,6 +202,9 @@ class PdfJob:
     #: the release's YAML, carried by an archive PDF as its source (AFRelationship /Source)
     source: bytes = b""
     source_name: str = ""
+    #: the attached source's date (the release's publication time): not the clock, so the
+    #: same release gives the same bytes
+    source_date: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -292,6 +296,8 @@ def _variant_options(job: PdfJob, attachment: Any) -> dict[str, Any]:
         name=job.source_name or f"{job.stem}.yaml",
         description="The release as written (YAML), the source of this document",
         relationship="Source",
+        created=job.source_date,
+        modified=job.source_date,
     )
     return {"pdf_variant": "pdf/a-3b", "attachments": [source]}
 

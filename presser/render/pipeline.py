@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,7 +156,11 @@ def _render_outputs(
             if variant == "archive":
                 source = loaded.document.path  # the file as written (publish: as approved)
                 job = replace(
-                    job, variant=variant, source=source.read_bytes(), source_name=source.name
+                    job,
+                    variant=variant,
+                    source=source.read_bytes(),
+                    source_name=source.name,
+                    source_date=loaded.release.published.astimezone(UTC),
                 )
             laid_out = printer.lay_out(job) if printer else lay_out(job)
             rendered[fmt], slow_subsetting = laid_out.pdf, laid_out.slow_subsetting
