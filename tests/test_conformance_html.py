@@ -8,7 +8,6 @@ so that a checker that silently checks nothing is caught too.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,11 @@ from click.testing import CliRunner
 from presser.cli import cli
 from presser.source.workspace import Workspace, release_files
 
-from .checkers import axe_violations, launch, needs_axe, needs_nu, nu_errors
+from .checkers import axe_violations, browser, needs_axe, needs_nu, nu_errors
 from .conftest import REPO
 from .test_browser import render_pages
+
+__all__ = ["browser"]  # the fixture, used by name
 
 FAILING = {
     "missing-alt": '<img src="x.png">',
@@ -58,16 +59,6 @@ def newsroom_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     pages = sorted(out.rglob("*.html"))
     assert len(pages) >= 4, pages  # the index, the releases, a contact page at least
     return pages
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()
 
 
 @needs_nu

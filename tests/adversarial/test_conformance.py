@@ -7,14 +7,13 @@ or inaccessible: the same checkers as for the releases in releases/.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from ..checkers import axe_violations, launch, needs_axe, needs_nu, nu_errors
+from ..checkers import axe_violations, browser, needs_axe, needs_nu, nu_errors
 from .harness import ALL_CASES, CorpusRun
+
+__all__ = ["browser"]  # the fixture, used by name
 
 RENDERED = [c for c in ALL_CASES if c.expect == "rendered"]
 
@@ -29,16 +28,6 @@ def pages(corpus_run: CorpusRun) -> list[Path]:
 @needs_nu
 def test_the_rendered_corpus_passes_the_nu_html_checker(corpus_run: CorpusRun) -> None:
     assert nu_errors(pages(corpus_run)) == []
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = launch(playwright)
-        yield launched
-        launched.close()
 
 
 @needs_axe
