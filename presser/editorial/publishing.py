@@ -328,7 +328,7 @@ def _not_yet(opened: OpenRelease, at: datetime) -> Refused:
     )
 
 
-def _staged_release(loaded: LoadedRelease, staging: Path) -> LoadedRelease:
+def staged_release(loaded: LoadedRelease, staging: Path) -> LoadedRelease:
     """The release as rendered from the version folder, its images copied into images/."""
     images = []
     used: set[str] = set()
@@ -382,7 +382,7 @@ def _write_version(
     kind = "embargo-" if embargoed else ""
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}v{version}-{kind}", dir=folder.parent))
     try:
-        staged = _staged_release(loaded, staging)
+        staged = staged_release(loaded, staging)
         # Published at or after its embargo: the frozen copy carries no embargo line.
         with recording() as rendered:
             options = RenderOptions(formats=publish_formats(loaded), published_at=at)

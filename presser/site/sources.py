@@ -20,8 +20,7 @@ out every release whose time has not come at the moment the site is built.
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -177,22 +176,12 @@ def _marked_published(path: Path) -> bool:
 
 def _render_as_published(loaded: LoadedRelease, folder: Path) -> SiteRelease:
     """Render a release taken as it is into ``folder`` as publish would, and take that."""
-    from ..editorial.publishing import publish_formats, release_time
+    from ..editorial.publishing import publish_formats, release_time, staged_release
     from ..render.pipeline import RenderOptions, output_name, render_outputs
     from ..writing import write_atomic
 
     folder.mkdir(parents=True)
-    images = []
-    used: set[str] = set()
-    for image in loaded.release.images:
-        source = loaded.image_file(image.path)
-        name = source.name if source.name not in used else f"{image.id}-{source.name}"
-        used.add(name)
-        (folder / "images").mkdir(exist_ok=True)
-        shutil.copyfile(source, folder / "images" / name)
-        images.append(image.model_copy(update={"path": f"images/{name}"}))
-    release = loaded.release.model_copy(update={"images": tuple(images)})
-    staged = replace(loaded, path=folder / loaded.path.name, release=release)
+    staged = staged_release(loaded, folder)  # the images copied in, as publish does
     options = RenderOptions(formats=publish_formats(loaded), published_at=release_time(loaded))
     for fmt, data in render_outputs(staged, folder, options).items():
         write_atomic(folder / output_name(loaded.stem, fmt), data)
