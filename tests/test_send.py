@@ -13,25 +13,16 @@ import pytest
 from presser.distribution.log import SendLog
 
 from .smtp_server import Relay, relay, start_relay
+from .test_send_dry_run import DISTRIBUTION as DRY_RUN_DISTRIBUTION
 from .workflow_helpers import RELEASE, approve_it, make_newsroom, organisation, run
 
 __all__ = ["relay"]  # the fixture, used by name
 
-DISTRIBUTION = """\
-distribution:
-  from: Exempelkommunen <press@exempel.se>
-  unsubscribe_url: https://exempel.se/press/unsubscribe
-  lists:
-    - name: trade-press
-      recipients:
-        - '"Bcc: x@evil.se" <redaktion@example.se>'
-        - Åsa Öberg <asa@example.org>
-        - per@example.net
-  wires:
-    - name: tt
-      to: desk@wire.example.se
-      attach_pdf: true
-"""
+#: The dry run's distribution, with a third person on the list.
+DISTRIBUTION = DRY_RUN_DISTRIBUTION.replace(
+    "        - Åsa Öberg <asa@example.org>\n",
+    "        - Åsa Öberg <asa@example.org>\n        - per@example.net\n",
+)
 
 LOG = Path("published/r/v1/sent.jsonl")
 

@@ -63,6 +63,16 @@ distribution:
 """
 
 
+def submit_approve_publish(release: str) -> None:
+    for step in (
+        ("submit", release, "--by", "Anna Berg"),
+        ("approve", release, "--by", "Pia Press"),
+        ("publish", release, "--by", "Pia Press"),
+    ):
+        done = run(*step)
+        assert done.exit_code == 0, (step, done.output)
+
+
 def test_init_write_approve_publish_send_correct_send(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relay: Relay
 ) -> None:
@@ -82,13 +92,7 @@ def test_init_write_approve_publish_send_correct_send(
     )
     (root / "presser.yaml").write_text(relay.settings(), encoding="utf-8")
     release = "releases/swimming-hall.yaml"
-    for step in (
-        ("submit", release, "--by", "Anna Berg"),
-        ("approve", release, "--by", "Pia Press"),
-        ("publish", release, "--by", "Pia Press"),
-    ):
-        done = run(*step)
-        assert done.exit_code == 0, (step, done.output)
+    submit_approve_publish(release)
 
     done = run("send", release, "--list", "journalists-en", "--list", "tt")
     assert done.exit_code == 0, done.output
@@ -127,13 +131,7 @@ def test_init_write_approve_publish_send_correct_send(
 
     done = run("correct", release, "--note", "The hall opens on 3 March, not 2 March.")
     assert done.exit_code == 0, done.output
-    for step in (
-        ("submit", release, "--by", "Anna Berg"),
-        ("approve", release, "--by", "Pia Press"),
-        ("publish", release, "--by", "Pia Press"),
-    ):
-        done = run(*step)
-        assert done.exit_code == 0, (step, done.output)
+    submit_approve_publish(release)
     relay.handler.received.clear()
     done = run("send", release, "--list", "tt")  # the list is reached as an earlier recipient
     assert done.exit_code == 0, done.output
