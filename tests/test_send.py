@@ -439,3 +439,22 @@ def test_on_a_terminal_the_send_asks_first(published: Path, relay: Relay) -> Non
     os.close(leader)
     assert b"4 to send; 0 sent already" in seen
     assert relay.received == []
+
+
+def test_a_send_log_that_cannot_be_written_stops_the_send_clearly(
+    published: Path, relay: Relay
+) -> None:
+    import os
+
+    log = published / LOG
+    log.write_text("")
+    os.chmod(log, 0o444)
+    if os.access(log, os.W_OK):  # root writes whatever the mode: use a full disk instead
+        log.unlink()
+        full = published / "published" / "r" / "full"
+        os.symlink("/dev/full", full)
+        log.symlink_to(full)
+    done = run("send", "releases/r.yaml")
+    assert done.exit_code == 1, done.output
+    assert "Traceback" not in done.output and "sent.jsonl" in done.output
+    assert relay.received == []

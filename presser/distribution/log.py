@@ -22,12 +22,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from ..errors import PresserError, Problem, ProblemsFound
+from ..errors import PresserError, Problem, ProblemsFound, WriteError
 
 State = Literal["pending", "sent", "failed"]
 #: What the log says of one recipient: its last record, with a pending alone as unknown.
@@ -104,6 +105,10 @@ def read_log(path: Path, shown: str) -> History:
     always complete on disk before its message is handed over.
     """
     history = History()
+    if path.exists() and not path.is_file():  # a device or a folder: never read
+        raise ProblemsFound(
+            [Problem(shown, 1, 1, "(send log)", "not a regular file; presser writes it itself")]
+        )
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -181,7 +186,16 @@ class SendLog:
         self._fd = -1
 
     def __enter__(self) -> SendLog:
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o644)
+        try:
+            flags = os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC
+            self._fd = os.open(self.path, flags, 0o644)
+        except OSError as exc:
+            raise WriteError(
+                f"{self.shown}: cannot open the send log ({exc.strerror or exc}); nothing was sent"
+            ) from None
+        if not stat.S_ISREG(os.fstat(self._fd).st_mode):
+            os.close(self._fd)
+            raise WriteError(f"{self.shown}: not a regular file; nothing was sent")
         try:
             fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -203,10 +217,21 @@ class SendLog:
     def append(self, entry: Entry) -> None:
         """Add one record and make it durable before returning."""
         data = (entry.as_json() + "\n").encode("utf-8")
-        written = os.write(self._fd, data)
-        if written != len(data):  # a full disk: what is on disk is an unfinished line
-            raise OSError(f"only {written} of {len(data)} bytes of the send log were written")
-        os.fsync(self._fd)
+        try:
+            written = os.write(self._fd, data)
+            if written != len(data):  # a full disk: what is on disk is an unfinished line
+                raise OSError(f"only {written} of {len(data)} bytes were written")
+            os.fsync(self._fd)
+        except OSError as exc:
+            fate = (
+                "its message was not sent"
+                if entry.state == "pending"
+                else "its message was handed to the relay, so it counts as unknown"
+            )
+            raise WriteError(
+                f"{self.shown}: the send stopped: the record of {entry.address} could not be "
+                f"written ({getattr(exc, 'strerror', None) or exc}); {fate}"
+            ) from None
 
     def _drop_unfinished_line(self) -> None:
         # A killed send may have left half a line; the next record must start a line.
