@@ -453,6 +453,12 @@ def test_a_change_is_swapped_in_and_nothing_outside_is_touched(root: Path, tmp_p
             '<body onload="x()">{% endblock %}',
             "event handler",
         ),
+        (
+            "index.html.j2",
+            '{% extends "default:site/index.html.j2" %}{% block head %}'
+            '<fencedframe src="x.html"></fencedframe>{% endblock %}',
+            "<fencedframe>",
+        ),
         ("site.css", "@import url(https://fonts.example/f.css);", "@import"),
         ("site.css", "body { background: url(https://x.example/b.png) }", "url(https://"),
     ],

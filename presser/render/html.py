@@ -32,7 +32,7 @@ _RAW_END = re.compile(r"</(\s*)(script|style)(?=[\s/>]|\Z)(.?)", re.IGNORECASE |
 RULE = "a template cannot make the page fetch from outside or run script"
 
 #: Elements that load or run something by their nature, whatever their attributes.
-_REFUSED_ELEMENTS = {
+REFUSED_ELEMENTS = {
     "iframe": "a frame",
     "frame": "a frame",
     "frameset": "a frame",
@@ -255,10 +255,10 @@ class _PageCheck(HTMLParser):
     def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("svg", "math"):
             self.foreign = True
-        if tag in _REFUSED_ELEMENTS:
+        if tag in REFUSED_ELEMENTS:
             where = next((v for k, v in attrs if k in _ADDRESS_ATTRIBUTES and v), None)
             load = f"would load {_shown(where)}" if where else "would hold"
-            self.refuse(f"the page {load} (<{tag}>: {_REFUSED_ELEMENTS[tag]})")
+            self.refuse(f"the page {load} (<{tag}>: {REFUSED_ELEMENTS[tag]})")
         if tag == "script" and attrs != [("type", JSON_LD)]:
             source = dict(attrs).get("src")
             if source:

@@ -26,21 +26,14 @@ import re
 from html.parser import HTMLParser
 
 from ..errors import TemplateProblem
+from ..render.html import REFUSED_ELEMENTS
 
+#: What a release page refuses by its nature (one list, :mod:`presser.render.html`'s), and
+#: <script> too (a release page keeps its JSON-LD block; the site needs none); <link> is
+#: held to its rel below instead.
 _REFUSED = {
+    **{tag: what for tag, what in REFUSED_ELEMENTS.items() if tag != "link"},
     "script": "a script",
-    "iframe": "a frame",
-    "frame": "a frame",
-    "frameset": "a frame",
-    "object": "an embedded object",
-    "embed": "an embedded object",
-    "applet": "an embedded object",
-    "portal": "a frame",
-    "base": "a base address for every other",
-    "animate": "an SVG animation",
-    "set": "an SVG animation",
-    "animatemotion": "an SVG animation",
-    "animatetransform": "an SVG animation",
 }
 _LOADS = frozenset({"src", "srcset", "poster", "data", "background", "lowsrc", "dynsrc"})
 _LINK_RELS = frozenset({"stylesheet", "alternate", "canonical"})
