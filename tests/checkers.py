@@ -12,7 +12,7 @@ import itertools
 import json
 import shutil
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,19 +56,6 @@ def nu_errors(pages: Iterable[Path]) -> list[str]:
         f"{Path(m.get('url', '?')).name}:{m.get('lastLine', '?')}: {m.get('message')}"
         for m in report["messages"]
     ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's chromium, launched once for a module's axe checks."""
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import CHROMIUM_ARGS
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 def axe_violations(browser: Any, page_file: Path) -> list[str]:

@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from presser.cli import cli
 from presser.source.workspace import Workspace, release_files
 
-from .checkers import axe_violations, browser, needs_axe, needs_nu, nu_errors
+from .checkers import axe_violations, needs_axe, needs_nu, nu_errors
 from .conftest import REPO
-from .test_browser import render_pages
+from .test_browser import browser, render_pages
 
 __all__ = ["browser"]  # the fixture, used by name
 

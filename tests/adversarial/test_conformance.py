@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..checkers import axe_violations, browser, needs_axe, needs_nu, nu_errors
+from ..checkers import axe_violations, needs_axe, needs_nu, nu_errors
+from ..test_browser import browser  # the one chromium fixture
 from .harness import ALL_CASES, CorpusRun
 
 __all__ = ["browser"]  # the fixture, used by name

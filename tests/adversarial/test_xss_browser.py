@@ -11,13 +11,14 @@ may appear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from ..test_browser import CHROMIUM, CHROMIUM_ARGS
+from ..test_browser import CHROMIUM, browser
 from .harness import ALL_CASES, Case, CorpusRun
+
+__all__ = ["browser"]  # the fixture, used by name
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it as root)"
@@ -42,16 +43,6 @@ INSPECT = """() => {
         frames: window.frames.length,
     };
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.mark.parametrize("case", RENDERED, ids=lambda c: c.name)
