@@ -16,9 +16,11 @@ from .common import SafeCommand, workspace_for
 
 if TYPE_CHECKING:
     from ..distribution.plan import Delivery, Plan
-    from ..distribution.prepare import Prepared
+    from ..distribution.prepare import Prepared, Source
     from ..distribution.relay import Answer
     from ..distribution.sending import SendReport
+    from ..source.limits import SmtpSettings
+    from ..source.validation import LoadedRelease
 
 
 class SendIncomplete(PresserError):
@@ -95,21 +97,21 @@ def send(
       presser send releases/2026-03-02-spring-fair.yaml --list journalists-sv --list tt
       presser send releases/2026-03-02-spring-fair.yaml --status
     """
-    from ..distribution.prepare import embargo_source, prepare_send
+    from ..distribution.prepare import embargo_source, prepare_send, send_source
     from ..editorial.reading import load_release
 
     workspace = workspace_for(file)
     loaded = load_release(file, workspace)
-    prepared = prepare_send(loaded, lists, resend_unknown=resend_unknown)
-    if show_status:
-        _status(prepared.plan)
-        return
-    if prepared.embargoed:
-        # Recipients under embargo get the approved version, frozen once with its embargo line.
-        embargo_source(loaded)
-    if dry_run:
+    if show_status or dry_run:
+        prepared = prepare_send(loaded, lists, resend_unknown=resend_unknown)
+        if show_status:
+            _status(prepared.plan)
+            return
+        if prepared.embargoed:
+            embargo_source(loaded)
         _dry_run(prepared, out)
         return
+    source = send_source(loaded, lists)  # refused before anything else is read
     from ..distribution.settings import smtp_settings
 
     smtp = smtp_settings(workspace)
@@ -118,40 +120,45 @@ def send(
             "sending needs smtp: in presser.yaml (host, port, security, username); "
             "presser send --dry-run writes the messages without it"
         )
-    plan = prepared.plan
-    click.echo(_summary(prepared))
-    if not plan.deliveries:
-        click.echo("Nothing to send.")
-        _raise_for_unknowns(plan)
-        return
-    if not yes and sys.stdin.isatty() and sys.stdout.isatty():
-        click.confirm(f"Send {len(plan.deliveries)} message(s)?", abort=True)
-    report, plan = _run(prepared, smtp, max_retry_seconds, resend_unknown)
+    if source.embargoed:
+        # Recipients under embargo get the approved version, frozen once with its embargo line.
+        embargo_source(loaded)
+    report, plan = _run(loaded, source, smtp, yes, max_retry_seconds, resend_unknown)
     _report(report, plan)
 
 
 def _run(
-    prepared: Prepared, smtp: object, max_retry_seconds: float, resend_unknown: bool
+    loaded: LoadedRelease,
+    source: Source,
+    smtp: SmtpSettings,
+    yes: bool,
+    max_retry_seconds: float,
+    resend_unknown: bool,
 ) -> tuple[SendReport, Plan]:
-    from ..distribution.log import SendLog
-    from ..distribution.prepare import prepare_send
-    from ..distribution.relay import Relay, smtp_password
-    from ..distribution.sending import StopFlag, send_plan
-    from ..distribution.signing import Signer
-    from ..source.limits import SmtpSettings
+    """Under the send log's lock: the plan, the summary and the question, then the send.
 
-    assert isinstance(smtp, SmtpSettings)
+    The plan is made under the lock, so what a send that ran before this one did is
+    seen and nothing goes twice; the recipients are read once.
+    """
+    from ..distribution.log import SendLog
+    from ..distribution.prepare import plan_send
+    from ..distribution.relay import Relay, smtp_password
+    from ..distribution.sending import SendReport, StopFlag, send_plan
+    from ..distribution.signing import Signer
+
     relay = Relay(smtp, smtp_password(smtp))
-    with SendLog(prepared.plan.log_path, prepared.plan.log_shown) as log:
-        # The plan shown was made before the lock; made again under it, what a send that
-        # ran meanwhile did is seen, and nothing goes twice.
-        prepared = prepare_send(
-            prepared.loaded, tuple(prepared.names), resend_unknown=resend_unknown
-        )
+    with SendLog(source.log_path, loaded.workspace.display(source.log_path)) as log:
+        prepared = plan_send(loaded, source, resend_unknown=resend_unknown)
         plan = prepared.plan
+        click.echo(_summary(prepared))
+        if not plan.deliveries:
+            click.echo("Nothing to send.")
+            return SendReport(), plan
+        if not yes and sys.stdin.isatty() and sys.stdout.isatty():
+            click.confirm(f"Send {len(plan.deliveries)} message(s)?", abort=True)
         composer = prepared.composer()
         dkim = prepared.distribution.dkim
-        signer = Signer(dkim, prepared.loaded.workspace) if dkim is not None else None
+        signer = Signer(dkim, loaded.workspace) if dkim is not None else None
         relay.connect()  # a refused login or TLS stops here, before any message
         try:
             with StopFlag() as stop:
@@ -244,15 +251,6 @@ def _status(plan: Plan) -> None:
         click.echo(f"{plan.suppressed} unsubscribed recipient(s) are not sent to.")
     for entry in plan.unknown:
         click.echo(safe_line(f"unknown: {entry.address} ({entry.target}, handed over {entry.at})"))
-
-
-def _raise_for_unknowns(plan: Plan) -> None:
-    if plan.unknown:
-        raise SendIncomplete(
-            f"{len(plan.unknown)} recipient(s) are unknown: their message may or may not have "
-            "reached the relay (presser send --status lists them); check with the relay, then "
-            "presser send --resend-unknown sends them one more copy"
-        )
 
 
 def _report(report: SendReport, plan: Plan) -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..editorial.manifest import embargo_folder
+from ..editorial.manifest import SEND_LOG, embargo_folder
 from ..editorial.workflow import Refused
 from ..errors import Problem, ProblemsFound, UsageProblem, did_you_mean, safe_line
 from ..source.distribution import Distribution
@@ -93,7 +93,8 @@ def under_embargo(loaded: LoadedRelease, now: datetime) -> bool:
 
 def check_embargo(loaded: LoadedRelease, distribution: Distribution, names: list[str]) -> None:
     """Refuse, before anything is sent, every target not allowed the release before its embargo."""
-    refused = [name for name in names if not getattr(distribution.target(name), "embargo", False)]
+    targets = [(name, distribution.target(name)) for name in names]
+    refused = [name for name, target in targets if target is not None and not target.embargo]
     if refused:
         shown = loaded.workspace.display(loaded.path)
         lifts = loaded.release.embargo
@@ -108,6 +109,53 @@ def check_embargo(loaded: LoadedRelease, distribution: Distribution, names: list
         )
 
 
+@dataclass(frozen=True)
+class Source:
+    """What a send goes out from and to, checked without reading a recipient."""
+
+    distribution: Distribution
+    names: list[str]
+    folder: Path  #: ``v<N>/``, or ``v<N>-embargo/`` before the embargo lifts
+    embargoed: bool
+
+    @property
+    def log_path(self) -> Path:
+        return self.folder / SEND_LOG
+
+
+def send_source(
+    loaded: LoadedRelease, lists: tuple[str, ...], *, now: datetime | None = None
+) -> Source:
+    """The version folder and the targets of a send; refused, with the reason, when it may not go.
+
+    The embargoed copy (see :func:`embargo_source`) is not made here: this only reads.
+    """
+    embargoed = under_embargo(loaded, now or datetime.now(UTC))
+    distribution, names = target_names(loaded, lists)
+    if embargoed:
+        check_embargo(loaded, distribution, names)
+        folder = embargo_folder(loaded.workspace, loaded.stem, loaded.release.version)
+    else:
+        folder = published_folder(loaded)  # an unpublished release is refused here
+    return Source(distribution, names, folder, embargoed)
+
+
+def plan_send(loaded: LoadedRelease, source: Source, *, resend_unknown: bool = False) -> Prepared:
+    """Read every recipient and send log and work out who gets a message; nothing is sent."""
+    recipients = read_all_recipients(source.distribution, source.names, loaded.workspace)
+    plan = make_plan(
+        loaded,
+        source.folder,
+        source.distribution,
+        source.names,
+        recipients,
+        resend_unknown=resend_unknown,
+    )
+    return Prepared(
+        loaded, source.distribution, source.folder, source.names, plan, source.embargoed
+    )
+
+
 def prepare_send(
     loaded: LoadedRelease,
     lists: tuple[str, ...],
@@ -115,22 +163,9 @@ def prepare_send(
     resend_unknown: bool = False,
     now: datetime | None = None,
 ) -> Prepared:
-    """Check everything a send needs and work out its plan; nothing is sent or written.
-
-    The embargoed copy (see :func:`embargo_source`) must exist for a release
-    under embargo: this only reads.
-    """
-    at = now or datetime.now(UTC)
-    embargoed = under_embargo(loaded, at)
-    distribution, names = target_names(loaded, lists)
-    if embargoed:
-        check_embargo(loaded, distribution, names)
-        folder = embargo_folder(loaded.workspace, loaded.stem, loaded.release.version)
-    else:
-        folder = published_folder(loaded)  # an unpublished release is refused here
-    recipients = read_all_recipients(distribution, names, loaded.workspace)
-    plan = make_plan(loaded, folder, distribution, names, recipients, resend_unknown=resend_unknown)
-    return Prepared(loaded, distribution, folder, names, plan, embargoed)
+    """:func:`send_source` then :func:`plan_send`: what ``--status`` and ``--dry-run`` show."""
+    source = send_source(loaded, lists, now=now)
+    return plan_send(loaded, source, resend_unknown=resend_unknown)
 
 
 def embargo_source(loaded: LoadedRelease, printer: PdfPrinter | None = None) -> Path:
