@@ -52,3 +52,17 @@ def test_the_organisations_of_releases_pass(tmp_path: Path) -> None:
 
     done = run("lint", str(REPO / "releases"))
     assert "O102" not in done.output, done.output
+
+
+def test_an_organisations_warning_is_said_once_for_all_its_releases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from .workflow_helpers import RELEASE
+
+    monkeypatch.chdir(tmp_path)
+    newsroom = make_newsroom(tmp_path, releases={"r.yaml": RELEASE, "s.yaml": RELEASE})
+    org = newsroom.root / "templates" / "exempel" / "organisation.yaml"
+    org.write_text(org.read_text(encoding="utf-8") + 'brand_colour: "#7fb2e5"\n')
+    done = run("lint", "releases")
+    assert [line for line in done.output.splitlines() if "O102" in line] != []
+    assert len([line for line in done.output.splitlines() if "O102" in line]) == 1, done.output

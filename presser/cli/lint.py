@@ -19,6 +19,7 @@ from .common import SafeCommand, workspace_for
 
 if TYPE_CHECKING:
     from ..editorial.linting import FileReport, Mode
+    from ..lint.findings import Finding
     from ..source.workspace import Workspace
 
 
@@ -90,6 +91,7 @@ def run_lint(
     # A link out of the workspace is reported unread, as an invalid release.
     reports = [FileReport(Path(p.path), p.path, problems=[p]) for p in refused]
     reports += [lint_file(path, workspace, mode=mode) for path in files]
+    _organisation_findings_once(reports)
     findings = [f for r in reports for f in r.findings]
     problems = [p for r in reports for p in r.problems]
     if output_format == "json":
@@ -114,6 +116,21 @@ def run_lint(
     failed = bool(problems) or has_errors(findings, strict) or (mode == "diff" and changes)
     failed = failed or any(r.fix_refused for r in reports)  # a fix asked for and not made
     return EXIT_PROBLEMS if failed else EXIT_OK
+
+
+def _organisation_findings_once(reports: list[FileReport]) -> None:
+    """A finding in an organisation's own files (such as O102's) is said once a run, not once
+    for each of its releases."""
+    said: set[Finding] = set()
+    for report in reports:
+        kept = []
+        for finding in report.findings:
+            if finding.path != report.shown:
+                if finding in said:
+                    continue
+                said.add(finding)
+            kept.append(finding)
+        report.findings = kept
 
 
 def _print_diffs(reports: list[FileReport]) -> None:
