@@ -247,13 +247,15 @@ def build(
 
 
 def _render_all(paths: tuple[Path, ...], out_dir: Path | None, options: RenderOptions) -> None:
-    from ..editorial.reading import load_all
-    from ..render.pipeline import render_release
     from ..render.printer import PdfPrinter
 
-    # Started first, so WeasyPrint is imported in the printer while this process validates.
+    # Started before anything heavy is imported here (the models alone take a tenth of a
+    # second), so WeasyPrint is imported in the printer while this process validates.
     printer = PdfPrinter() if "pdf" in options.formats and PdfPrinter.available() else None
     with printer or contextlib.nullcontext():
+        from ..editorial.reading import load_all
+        from ..render.pipeline import render_release
+
         workspace = workspace_for(paths[0] if paths else None)
         files = _release_files(paths or (workspace.releases_dir,), workspace)
         target = out_dir if out_dir is not None else workspace.root / "build"
