@@ -247,6 +247,12 @@ def measure(
         root = Path(temporary) / "workspace"
         releases = make_workspace(root, count)
         one = releases[0]
+        # Bytecode for every command, in a folder of the run's own: where
+        # PYTHONDONTWRITEBYTECODE is set (containers, CI), presser's editable install
+        # would be compiled from source in every timed process, while the baselines'
+        # bytecode came with their install. The warm-up runs below write it.
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+        os.environ["PYTHONPYCACHEPREFIX"] = str(Path(temporary) / "pycache")
         env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
         log(f"corpus: {count} releases in {root}; {repeat} repetition(s)")
 
