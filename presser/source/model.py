@@ -140,16 +140,12 @@ Phone = Annotated[str, AfterValidator(_phone)]
 
 def _release_name(value: str) -> str:
     text = _text(value)
-    if (
-        not text
-        or any(c in text for c in "/\\")
-        or text.startswith(".")
-        or text.endswith((".yaml", ".yml"))
-    ):
+    if not text or any(c in text for c in "/\\") or text.startswith("."):
         raise ValueError(
-            "a release's file name without .yaml, beside this one (such as 2026-03-02-simhall-en)"
+            "a release's file name beside this one, with or without .yaml "
+            "(such as 2026-03-02-simhall)"
         )
-    return text
+    return text.removesuffix(".yaml").removesuffix(".yml")
 
 
 ReleaseName = Annotated[str, AfterValidator(_release_name)]
@@ -488,10 +484,11 @@ class Release(StrictModel):
         "language. A list of paragraphs for a jointly issued release.",
     )
     tags: tuple[Line, ...] = Field((), description="Keywords for archives and newsrooms.")
-    translations: tuple[ReleaseName, ...] = Field(
-        (),
-        description="The same release in other languages: their file names without .yaml "
-        "(2026-03-02-simhall-en); the newsroom links the language versions both ways.",
+    translation_of: ReleaseName | None = Field(
+        None,
+        description="The release this one translates: its file name beside this one, with or "
+        "without .yaml (2026-03-02-simhall); pages, feeds and the newsroom link the language "
+        "versions both ways.",
     )
     wire: WireStyle | None = Field(
         None, description="Wire style of the plain-text copy; default: the organisation's."

@@ -3,7 +3,8 @@
 This is where the rules that span fields live, because they need the
 organisation and the file's place in the workspace: quote and image ids
 known and placed at most once, the embargo not after publication, a lead or a
-body, a contact somewhere, images inside the project.
+body, a contact somewhere, images inside the project, a translation's original
+(:mod:`presser.source.translations`).
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from typing import Any
 from pydantic import AwareDatetime, TypeAdapter, ValidationError
 
 from ..errors import Problem, ProblemsFound, UsageProblem, did_you_mean, format_field_path
+from . import translations
 from .limits import Limits
 from .loading import Document, load_file
 from .model import Image, Release
 from .problems import problems_from_validation
+from .translations import LanguageVersion
 from .workspace import LoadedOrganisation, UnknownOrganisation, Workspace
 
 
@@ -34,6 +37,8 @@ class LoadedRelease:
     release: Release
     organisation: LoadedOrganisation
     workspace: Workspace
+    #: The same release in other languages: its original first, then its translations.
+    language_versions: tuple[LanguageVersion, ...] = ()
 
     @property
     def stem(self) -> str:
@@ -102,30 +107,30 @@ def load_release(
         _image_problems(document, data, Path(path).parent, workspace.resolved_root, workspace)
     )
     problems.extend(_markdown_problems(document, data, workspace.limits))
-    problems.extend(_translation_problems(document, data, Path(path)))
+    problems.extend(
+        translations.translation_problems(
+            document,
+            data,
+            Path(path),
+            organisation.slug if organisation else None,
+            _release_language(data, organisation),
+            workspace,
+        )
+    )
     if problems:
         raise ProblemsFound(problems)
     assert release is not None and organisation is not None
-    loaded = LoadedRelease(Path(path), document, release, organisation, workspace)
+    versions = translations.language_versions(
+        Path(path),
+        release.translation_of,
+        release.language or organisation.profile.language,
+        workspace,
+    )
+    loaded = LoadedRelease(Path(path), document, release, organisation, workspace, versions)
     found = [problem for check in checks for problem in check(loaded)]
     if found:
         raise ProblemsFound(found)
     return loaded
-
-
-def _translation_problems(
-    document: Document, data: dict[str, Any], path: Path
-) -> Iterator[Problem]:
-    """Each language version named must be a release beside this one (a typo links nothing)."""
-    for index, name in enumerate(_list(data.get("translations"))):
-        if not isinstance(name, str) or "/" in name or "\\" in name:
-            continue  # the model says what is wrong with it
-        if name == path.stem:
-            yield document.problem(("translations", index), "names this release itself")
-        elif not any((path.parent / f"{name}{ext}").is_file() for ext in (".yaml", ".yml")):
-            yield document.problem(
-                ("translations", index), f"no release {name}.yaml beside this one"
-            )
 
 
 def _cross_field_problems(
@@ -284,6 +289,14 @@ def _depth_bound(text: str) -> int:
         (len(m.group().expandtabs(4)) for m in _CONTAINER_PREFIX.finditer(text)), default=0
     )
     return 2 * prefix + 4 + len(_INLINE_OPENERS.findall(text))
+
+
+def _release_language(data: dict[str, Any], organisation: LoadedOrganisation | None) -> str | None:
+    """The release's language as written, else its organisation's; None when neither is known."""
+    language = data.get("language")
+    if isinstance(language, str):
+        return language
+    return organisation.profile.language if organisation else None
 
 
 def _list(value: Any) -> list[Any]:
