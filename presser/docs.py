@@ -50,6 +50,7 @@ CONTEXT_CLASSES = (
     context.ContactContext,
     context.LinkContext,
     context.CorrectionContext,
+    context.LanguageVersionContext,
 )
 
 

@@ -161,8 +161,12 @@ def test_json_ld(real: tuple[ReleaseContext, bytes, Node]) -> None:
 
 
 def test_standalone_no_outside_resources(real: tuple[ReleaseContext, bytes, Node]) -> None:
-    _, _, doc = real
-    assert doc.all("link") == []
+    context, _, doc = real
+    # Only the language versions' pages, named by <link rel="alternate">, which loads nothing.
+    pages = {v.href for v in context.language_versions}
+    for link in doc.all("link"):
+        assert link.attrs.get("rel") == "alternate" and link.attrs.get("href") in pages
+    assert len(doc.all("link")) == len(pages)
     assert all("src" not in s.attrs for s in doc.all("script"))
     for image in doc.all("img"):
         assert ":" not in (image.attrs.get("src") or ""), "only relative image addresses"
@@ -209,7 +213,9 @@ def test_contacts_link_phone_and_mail(real: tuple[ReleaseContext, bytes, Node]) 
                 assert uri in hrefs
     cards = doc.all("address", "contact")
     assert len(cards) == len(context.contacts) + len(context.press_contacts)
-    assert all(h.startswith(("tel:+", "mailto:", "https://")) for h in hrefs if h)
+    # Besides the contacts' and the release's links, only the language switch's pages.
+    pages = {v.href for v in context.language_versions}
+    assert all(h.startswith(("tel:+", "mailto:", "https://")) for h in hrefs - pages if h)
 
 
 def test_links_and_about(real: tuple[ReleaseContext, bytes, Node]) -> None:

@@ -229,6 +229,8 @@ CONTEXT_CLASSES = (
     ctx.ImageContext,
     ctx.BlockContext,
     ctx.LinkContext,
+    ctx.CorrectionContext,
+    ctx.LanguageVersionContext,
     TextBlock,
     TextLink,
     Labels,

@@ -565,6 +565,8 @@ def test_swedish_labels_in_full() -> None:
         contents="Innehåll",
         correction="Rättelse",
         correction_notice="Rättelse {date}: {note}",
+        languages="Språk",
+        also_in="Även på {language}: {headline}",
     )
 
 
@@ -591,6 +593,8 @@ def test_english_labels_in_full() -> None:
         contents="Contents",
         correction="Correction",
         correction_notice="Correction {date}: {note}",
+        languages="Languages",
+        also_in="Also in {language}: {headline}",
     )
 
 
@@ -730,3 +734,17 @@ def test_fuzzy_translation_falls_back_to_msgid() -> None:
     assert text_style._translate(catalog, "Press release") == "Press release"
     assert text_style._translate(catalog, "News") == "News"
     assert text_style._translate(catalog, "Photo") == "Photo"
+
+
+def test_language_names_for_a_switch_and_for_running_text() -> None:
+    from presser.render.text_style import language_autonym, language_name
+
+    assert [language_autonym(tag) for tag in ("sv", "en", "fi", "nb")] == [
+        "Svenska",
+        "English",
+        "Suomi",
+        "Norsk bokmål",
+    ]
+    assert language_name("en", "sv") == "engelska"
+    assert language_name("sv-FI", "en") == "Swedish"
+    assert labels_for("sv").also_in_line("engelska", "{x} Rubrik") == "Även på engelska: {x} Rubrik"

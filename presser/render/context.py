@@ -121,6 +121,21 @@ class CorrectionContext:
 
 
 @dataclass(frozen=True)
+class LanguageVersionContext:
+    """One language version of the release (``translation_of:``), this one included."""
+
+    stem: str  #: its file name without .yaml
+    language: str  #: its BCP 47 tag, for hreflang and lang
+    name: str  #: the language's name in that language ("Svenska"), as a switch shows it
+    headline: str  #: its headline
+    href: str  #: its HTML page, beside this one (<stem>.html)
+    current: bool  #: whether it is this release
+    original: bool  #: whether it is the original the others translate
+    #: "Även på engelska: …" in this release's language, for the wire copy; "" for this one
+    line: str
+
+
+@dataclass(frozen=True)
 class LinkContext:
     """A link listed after the body."""
 
@@ -166,8 +181,9 @@ class ReleaseContext:
     boilerplate: tuple[str, ...]  #: paragraphs about the organisation(s)
     about_heading: str  #: "Om Regionförbundet Jönköpings län"
     tags: tuple[str, ...]  #: keywords
-    #: file names (without .yaml) of the same release in other languages
-    translations: tuple[str, ...]
+    #: every language version, this one included: the original first, then the
+    #: translations by language; empty for a release in one language
+    language_versions: tuple[LanguageVersionContext, ...]
     labels: Labels  #: every other word, in the release language
     organisation: OrganisationContext  #: the sender
     json_ld: Markup  #: schema.org NewsArticle, JSON safe to place inside <script>
@@ -243,6 +259,7 @@ def build_context(
     corrections = tuple(
         _correction(c.at, c.note, org.timezone, language, labels) for c in release.corrections
     )
+    versions = _language_versions(loaded, labels)
     return ReleaseContext(
         stem=loaded.stem,
         language=language,
@@ -268,7 +285,7 @@ def build_context(
         boilerplate=_boilerplate(loaded),
         about_heading=labels.about_organisation(org.name),
         tags=release.tags,
-        translations=release.translations,
+        language_versions=versions,
         labels=labels,
         organisation=organisation,
         json_ld=_json_ld(
@@ -279,10 +296,45 @@ def build_context(
             lead_text,
             release.tags,
             corrections,
-            release.translations,
+            versions,
         ),
         generator=f"presser {presser.__version__}",
     )
+
+
+def _language_versions(loaded: LoadedRelease, labels: Labels) -> tuple[LanguageVersionContext, ...]:
+    """The release and its other language versions, ordered as they are found."""
+    if not loaded.language_versions:
+        return ()
+    language, release = loaded.language, loaded.release
+    this = LanguageVersionContext(
+        stem=loaded.stem,
+        language=language,
+        name=text_style.language_autonym(language),
+        headline=release.headline,
+        href=f"{loaded.stem}.html",
+        current=True,
+        original=release.translation_of is None,
+        line="",
+    )
+    others = [
+        LanguageVersionContext(
+            stem=version.stem,
+            language=version.language,
+            name=text_style.language_autonym(version.language),
+            headline=version.headline,
+            href=f"{version.stem}.html",
+            current=False,
+            original=version.original,
+            line=labels.also_in_line(
+                text_style.language_name(version.language, language), version.headline
+            ),
+        )
+        for version in loaded.language_versions
+    ]
+    # The original first, then by language, this release in its place among them.
+    ordered = sorted([this, *others], key=lambda v: (not v.original, v.language, v.stem))
+    return tuple(ordered)
 
 
 def _embargo_line(
@@ -473,7 +525,7 @@ def _json_ld(
     description: str | None,
     tags: tuple[str, ...],
     corrections: tuple[CorrectionContext, ...] = (),
-    translations: tuple[str, ...] = (),
+    versions: tuple[LanguageVersionContext, ...] = (),
 ) -> Markup:
     """schema.org NewsArticle as JSON that is safe inside a <script> element."""
     publisher: dict[str, str] = {"@type": "Organization", "name": organisation.name}
@@ -499,11 +551,19 @@ def _json_ld(
             {"@type": "CorrectionComment", "text": c.note, "datePublished": c.iso}
             for c in corrections
         ]
-    if translations:
-        # The language versions, by their file names (the newsroom links them both ways).
-        article["workTranslation"] = [
-            {"@type": "NewsArticle", "identifier": name} for name in translations
-        ]
+    # schema.org: an original names its translations (workTranslation), a translation its
+    # original (translationOfWork); each by its file name, which the newsroom links by.
+    this = next((v for v in versions if v.current), None)
+    others = [
+        {"@type": "NewsArticle", "identifier": v.stem, "inLanguage": v.language, "url": v.href}
+        for v in versions
+        if not v.current and (this is None or this.original or v.original)
+    ]
+    if this is not None and others:
+        if this.original:
+            article["workTranslation"] = others
+        else:
+            article["translationOfWork"] = others[0]
     text = json.dumps(article, ensure_ascii=False, indent=2)
     # Inside <script>, "</" could end the element early; \u003c keeps the JSON identical.
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -125,6 +125,9 @@ class PageAllowances:
     images: frozenset[str]  #: ``<img src>`` values the renderer wrote (relative paths)
     links: frozenset[str]  #: ``<a href>`` values the release (or its organisation) gives
     stylesheet: str  #: the one CSS a ``<style>`` may hold: the checked stylesheet
+    #: the pages of the release's other language versions: an ``<a href>`` and a
+    #: ``<link rel="alternate" hreflang href>`` (which loads nothing) may name them
+    language_pages: frozenset[str] = frozenset()
 
 
 def page_allowances(context: ReleaseContext, stylesheet: str) -> PageAllowances:
@@ -139,7 +142,8 @@ def page_allowances(context: ReleaseContext, stylesheet: str) -> PageAllowances:
     # The links Markdown wrote into the lead and body, as the page will hold them.
     markup = [context.lead_html, *(b.html for b in context.body)]
     links |= _hrefs(str(m) for m in markup if m)
-    return PageAllowances(frozenset(images), frozenset(links), stylesheet)
+    pages = frozenset(v.href for v in context.language_versions)
+    return PageAllowances(frozenset(images), frozenset(links), stylesheet, pages)
 
 
 def render_html(
@@ -255,6 +259,8 @@ class _PageCheck(HTMLParser):
     def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("svg", "math"):
             self.foreign = True
+        if tag == "link" and self._language_link(attrs):
+            return
         if tag in REFUSED_ELEMENTS:
             where = next((v for k, v in attrs if k in _ADDRESS_ATTRIBUTES and v), None)
             load = f"would load {_shown(where)}" if where else "would hold"
@@ -287,6 +293,18 @@ class _PageCheck(HTMLParser):
                     shown = _shown(address) if address else "an address it cannot check"
                     self.refuse(f"the page would load {shown} (a {name} attribute on <{tag}>)")
 
+    def _language_link(self, attrs: list[tuple[str, str | None]]) -> bool:
+        """``<link rel="alternate" hreflang="…" href="…">`` to another language version
+        of the release, and nothing else: it names a page, the browser loads nothing."""
+        found = dict(attrs)
+        return (
+            len(found) == len(attrs) == 3
+            and found.keys() == {"rel", "hreflang", "href"}
+            and found["rel"] == "alternate"
+            and bool(found["hreflang"])
+            and found["href"] in self.allowed.language_pages
+        )
+
     def _allowed_address(self, tag: str, name: str, value: str) -> bool:
         href = name == "href" or name.endswith(":href")
         if href and is_fragment(value):
@@ -294,7 +312,7 @@ class _PageCheck(HTMLParser):
         if tag == "img" and name == "src":
             return value in self.allowed.images
         if tag == "a" and href:
-            return value in self.allowed.links
+            return value in self.allowed.links or value in self.allowed.language_pages
         return False
 
     # -- text ------------------------------------------------------------------------------

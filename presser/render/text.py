@@ -27,6 +27,8 @@ Two styles, :data:`WIRE_STYLES`:
         » Läs mer om konferensen
           https://…
 
+        (the other language versions: "Även på engelska: <headline>", one a line)
+
         För mer information
         first contact's line
 
@@ -44,7 +46,8 @@ Two styles, :data:`WIRE_STYLES`:
     correction notices, then the
     lead opened by the dateline ``OAKLAND, Calif., January 28, 2010 /Org/ --``,
     the body, the links as ``text: url``, ``About Org`` with the boilerplate,
-    the contacts one field a line, and ``###``. Wrapped at 72 columns by
+    the contacts one field a line, the other language versions (``Also in
+    Swedish: <headline>``, one a line), and ``###``. Wrapped at 72 columns by
     default. The dateline's date is in the release's language (a Swedish
     release: ``STOCKHOLM, 22 januari 2010 /Org/ --``), as is every word
     around it; the phone numbers are in international form (``+46 36 10 50
@@ -185,6 +188,7 @@ def _nordic(context: ReleaseContext) -> list[_Chunk]:
                 kind="link",
             )
         )
+    chunks += _language_versions(context)
     labels = context.labels
     chunks += _contacts(labels.more_information, context.contacts, _nordic_contact)
     chunks += _contacts(labels.press_contact, context.press_contacts, _nordic_contact)
@@ -218,6 +222,7 @@ def _us(context: ReleaseContext, width: int) -> list[_Chunk]:
     more = _contacts(labels.more_information, context.contacts, _us_contact(context))
     press = _contacts(labels.press_contact, context.press_contacts, _us_contact(context))
     chunks += more + press
+    chunks += _language_versions(context)
     end = "###".center(width).rstrip() if width else "###"
     chunks.append(_Chunk([_Line(end, wrap=False)], kind="end"))
     return chunks
@@ -228,6 +233,12 @@ def _corrections(context: ReleaseContext) -> list[_Chunk]:
     if not context.corrections:
         return []
     return [_Chunk([_Line(c.line) for c in context.corrections], kind="correction")]
+
+
+def _language_versions(context: ReleaseContext) -> list[_Chunk]:
+    """The release's other languages, one line each (``Även på engelska: <headline>``)."""
+    lines = [_Line(v.line) for v in context.language_versions if not v.current]
+    return [_Chunk(lines, kind="languages")] if lines else []
 
 
 def _us_dateline(context: ReleaseContext) -> str:

@@ -162,6 +162,12 @@ _MESSAGES: dict[str, str] = {
     "correction": N_("Correction"),
     # TRANSLATORS: notice on a corrected release; keep {date} (the day) and {note} (what changed).
     "correction_notice": N_("Correction {date}: {note}"),
+    # TRANSLATORS: name of the list of links to the same release in other languages (for
+    # screen readers).
+    "languages": N_("Languages"),
+    # TRANSLATORS: line naming the release's version in another language; keep {language}
+    # (that language's name in this one: "Swedish") and {headline} (that version's headline).
+    "also_in": N_("Also in {language}: {headline}"),
 }
 
 MESSAGE_IDS: frozenset[str] = frozenset(_MESSAGES.values())
@@ -230,6 +236,8 @@ class Labels:
     contents: str
     correction: str
     correction_notice: str
+    languages: str
+    also_in: str
 
     def release_type(self, type_: str) -> str:
         """The label of a release type: ``press-release`` -> ``Pressmeddelande``."""
@@ -250,6 +258,11 @@ class Labels:
         """The correction notice: ``Rättelse 24 november 2026: …``."""
         # {note} last, so braces in the note's own text are never read as placeholders.
         return self.correction_notice.replace("{date}", date).replace("{note}", note)
+
+    def also_in_line(self, language: str, headline: str) -> str:
+        """The line naming another language version: ``Även på engelska: …``."""
+        # {headline} last, so braces in the headline are never read as placeholders.
+        return self.also_in.replace("{language}", language).replace("{headline}", headline)
 
 
 def catalog_language(language: str) -> str:
@@ -453,6 +466,19 @@ def babel_locale(tag: str) -> Locale:
         except (UnknownLocaleError, ValueError):
             continue
     return Locale.parse("en")
+
+
+def language_autonym(tag: str) -> str:
+    """A language's name in that language, as a language switch shows it ("Svenska")."""
+    name = babel_locale(tag).display_name or tag
+    return name[:1].upper() + name[1:]
+
+
+def language_name(tag: str, in_language: str) -> str:
+    """A language's name in another language, as running text has it ("engelska")."""
+    locale = babel_locale(in_language)
+    primary = tag.replace("_", "-").split("-")[0].lower()
+    return str(locale.languages.get(tag.replace("-", "_")) or locale.languages.get(primary, tag))
 
 
 def _localized(moment: datetime, timezone: str) -> datetime:
