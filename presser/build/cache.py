@@ -27,6 +27,7 @@ only make the next build render again.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -186,16 +187,36 @@ def _inputs(
             if ("image", file) not in memo:
                 memo["image", file] = file_sha256(file)
             images[relative] = memo["image", file]
-    return value_digest(
-        {
-            "release": release_sha,
-            "organisation": slug,
-            "profile": profile,
-            "images": images,
-            "presser": presser_sha,
-            "options": options,
-        }
-    )
+    covered: dict[str, Any] = {
+        "release": release_sha,
+        "organisation": slug,
+        "profile": profile,
+        "images": images,
+        "presser": presser_sha,
+        "options": options,
+    }
+    languages = _language_versions(path, data, profile, workspace, memo)
+    if languages:  # the page links them: a translation added or retitled renders it again
+        covered["languages"] = languages
+    return value_digest(covered)
+
+
+def _language_versions(
+    path: Path, data: Any, profile: Any, workspace: Workspace, memo: dict[Any, Any] | None
+) -> list[dict[str, Any]]:
+    """The release's other language versions (:mod:`presser.source.translations`), as data."""
+    from ..source import translations
+
+    if not isinstance(data, dict):
+        return []
+    language = data.get("language")
+    if not isinstance(language, str):
+        language = profile.get("language") if isinstance(profile, dict) else None
+    if not isinstance(language, str):
+        language = "en"  # a profile without one is invalid, which its render reports
+    translation_of = translations.original_name(data.get(translations.FIELD))
+    versions = translations.language_versions(path, translation_of, language, workspace, memo)
+    return [dataclasses.asdict(version) for version in versions]
 
 
 # --------------------------------------------------------------------------- the cache

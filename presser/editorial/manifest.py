@@ -34,6 +34,7 @@ hashes above; :mod:`presser.editorial.publishing` writes it, and the frozen chec
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -106,9 +107,21 @@ def content_hash(loaded: LoadedRelease, reads: ReadLog | None = None) -> str:
         from ..render.pipeline import template_reads
 
         reads = template_reads(loaded)
-    return value_digest(
-        {"release": release_hash(loaded), "templates": template_hash(loaded, reads)}
-    )
+    covered: dict[str, object] = {
+        "release": release_hash(loaded),
+        "templates": template_hash(loaded, reads),
+    }
+    if loaded.language_versions:
+        # The page links its other languages by name and headline: a translation added,
+        # taken away or retitled changes what goes out, so the approval covers them too
+        # (a release in one language hashes as it always has).
+        covered["languages"] = language_versions_record(loaded)
+    return value_digest(covered)
+
+
+def language_versions_record(loaded: LoadedRelease) -> list[dict[str, object]]:
+    """The release's other language versions as plain data, for a digest."""
+    return [dataclasses.asdict(version) for version in loaded.language_versions]
 
 
 def inputs_record(reads: ReadLog) -> dict[str, str]:
