@@ -67,7 +67,7 @@ lead: The library is open until eight in the evening from June.
 body: [A paragraph about the library.]
 contacts:
   - {name: Anna Berg, email: anna.berg@exempel.se}
-translations: [s]
+translation_of: s
 """
 DRAFT = TAKEN_AS_IT_IS.replace("status: published", "status: draft").replace(
     "Biblioteket får", "Utkastet om simhallen får"
@@ -189,10 +189,12 @@ def test_the_release_page_keeps_every_version_and_its_downloads(site: Path) -> N
 
 
 def test_language_versions_are_linked_both_ways(site: Path) -> None:
-    english = (site / "releases" / "t" / "index.html").read_text("utf-8")
+    # The translation lives under its original's address, in a folder of its language.
+    english = (site / "releases" / "s" / "en" / "index.html").read_text("utf-8")
     swedish = (site / "releases" / "s" / "index.html").read_text("utf-8")
-    assert '<link rel="alternate" hreflang="sv" href="../s/index.html">' in english
-    assert '<link rel="alternate" hreflang="en" href="../t/index.html">' in swedish
+    assert not (site / "releases" / "t").exists()
+    assert '<link rel="alternate" hreflang="sv" href="../index.html">' in english
+    assert '<link rel="alternate" hreflang="en" href="en/index.html">' in swedish
     assert 'lang="sv">Svenska</a>' in english and 'lang="en">English</a>' in swedish
 
 
@@ -211,22 +213,6 @@ def test_the_published_exports_validate(
             "{http://iptc.org/std/nar/2006-10-01/}signal"
         )
         assert (corrected is not None) == (version == "v2")
-
-
-def test_a_language_version_must_exist(make_workspace: Any) -> None:
-    from presser.errors import ProblemsFound
-    from presser.source.validation import load_release
-
-    workspace = make_workspace(
-        releases={"s.yaml": TAKEN_AS_IT_IS, "t.yaml": TRANSLATION.replace("[s]", "[s, t, sv]")}
-    )
-    with pytest.raises(ProblemsFound) as raised:
-        load_release(workspace.root / "releases" / "t.yaml", workspace)
-    shown = [f"{p.field}: {p.message}" for p in raised.value.problems]
-    assert shown == [
-        "translations[1]: names this release itself",
-        "translations[2]: no release sv.yaml beside this one",
-    ]
 
 
 # --------------------------------------------------------------------------- crawl

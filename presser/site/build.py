@@ -182,11 +182,13 @@ class _Builder:
         }
         self.site_key = str(workspace.resolved_root)
         self.translations: dict[str, list[SiteRelease]] = {}
+        self.folders: dict[str, str] = {}
 
     # ------------------------------------------------------------------ the whole site
 
     def build(self, releases: list[SiteRelease]) -> None:
         self.translations = _language_versions(releases)
+        self.folders = _release_folders(releases)
         first = next(iter(self.organisations.values()), None)
         language = first.profile.language if first else "en"
         name = first.profile.name if len(self.organisations) == 1 and first else "presser"
@@ -216,7 +218,7 @@ class _Builder:
     # ------------------------------------------------------------------ one release
 
     def _release(self, release: SiteRelease) -> None:
-        folder = f"releases/{release.stem}/"
+        folder = self.folders[release.stem]
         here = folder + "index.html"
         for version in release.versions:
             for name in version.files:
@@ -311,9 +313,9 @@ class _Builder:
             feed_folder=f"{release.organisation}/",
             alternates=tuple(
                 pages.Alternate(
-                    href=relative(here, f"releases/{other.stem}/index.html"),
+                    href=relative(here, f"{self.folders[other.stem]}index.html"),
                     hreflang=other.latest.page.language,
-                    label=_language_name(other.latest.page.language),
+                    label=text_style.language_autonym(other.latest.page.language),
                 )
                 for other in self.translations.get(release.stem, ())
             ),
@@ -377,7 +379,7 @@ class _Builder:
         page = release.latest.page
         org = self.organisations[release.organisation]
         return pages.ListedRelease(
-            href=relative(here, f"releases/{release.stem}/index.html"),
+            href=relative(here, f"{self.folders[release.stem]}index.html"),
             headline=page.headline,
             date_iso=page.published.isoformat(),
             date=text_style.format_date(
@@ -404,19 +406,18 @@ class _Builder:
         entries = []
         for release in releases:
             latest = release.latest
-            page_path = f"releases/{release.stem}/index.html"
+            folder_path = self.folders[release.stem]
+            page_path = f"{folder_path}index.html"
             pdf = f"{release.stem}.pdf"
             enclosure = None
             if pdf in latest.files:
                 enclosure = (
-                    self._link(here, f"releases/{release.stem}/v{latest.number}/{pdf}"),
+                    self._link(here, f"{folder_path}v{latest.number}/{pdf}"),
                     "application/pdf",
                     (latest.folder / pdf).stat().st_size,
                 )
-            base = self._absolute(f"releases/{release.stem}/")
-            base = (
-                base or relative(here, f"releases/{release.stem}/index.html")[: -len("index.html")]
-            )
+            base = self._absolute(folder_path)
+            base = base or relative(here, page_path)[: -len("index.html")]
             entries.append(
                 feeds.FeedEntry(
                     id=release.uri,
@@ -598,12 +599,33 @@ def _rebased(html: str, base: str) -> str:
     return _RELATIVE.sub(lambda m: f'{m.group(1)}="{base}{m.group(2)}"', html)
 
 
+#: A language tag as it may stand in an address (the page's own, read back from it).
+_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
+
+
+def _release_folders(releases: list[SiteRelease]) -> dict[str, str]:
+    """Each release's folder on the site: ``releases/<stem>/``, and a translation's under
+    its original's, by language (``releases/<original>/en/``), so that the language
+    versions of a release share one path. Taken from the first version, so that an
+    address stays what it was when the release first went out."""
+    folders = {}
+    for release in releases:
+        first = release.versions[0].page
+        if first.translation_of and _TAG.fullmatch(first.language):
+            folders[release.stem] = f"releases/{first.translation_of}/{first.language}/"
+        else:
+            folders[release.stem] = f"releases/{release.stem}/"
+    return folders
+
+
 def _language_versions(releases: list[SiteRelease]) -> dict[str, list[SiteRelease]]:
     """Each release's language versions on the site, both ways: naming one links the two."""
     by_stem = {r.stem: r for r in releases}
     linked: dict[str, set[str]] = {}
     for release in releases:
-        for name in release.latest.page.translations:
+        page = release.latest.page
+        named = (*page.translations, *([page.translation_of] if page.translation_of else []))
+        for name in named:
             if name in by_stem and name != release.stem:
                 linked.setdefault(release.stem, set()).add(name)
                 linked.setdefault(name, set()).add(release.stem)
@@ -611,12 +633,6 @@ def _language_versions(releases: list[SiteRelease]) -> dict[str, list[SiteReleas
         stem: sorted((by_stem[o] for o in others), key=lambda r: (r.latest.page.language, r.stem))
         for stem, others in linked.items()
     }
-
-
-def _language_name(language: str) -> str:
-    """A language's name in that language, as a switch shows it ("English", "Svenska")."""
-    name = text_style.babel_locale(language).display_name or language
-    return name[:1].upper() + name[1:]
 
 
 def _zip(files: list[tuple[str, Path]], when: datetime) -> bytes:

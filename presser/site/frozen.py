@@ -51,7 +51,8 @@ class FrozenPage:
     published: datetime  #: the release's publication time
     modified: datetime | None  #: the last correction's time
     tags: tuple[str, ...]
-    translations: tuple[str, ...]  #: file names of the same release in other languages
+    translations: tuple[str, ...]  #: an original's translations, by file name
+    translation_of: str | None  #: a translation's original, by file name
     corrections: tuple[FrozenCorrection, ...]
     styles: str  #: the page's own stylesheet (the organisation's look when it went out)
     article: str  #: the inside of <main>: presser's own escaped HTML
@@ -90,11 +91,22 @@ def read_frozen_page(html: str, shown: str) -> FrozenPage:
             for t in data.get("workTranslation", ())
             if isinstance(t, dict) and "identifier" in t
         ),
+        translation_of=_original(data.get("translationOfWork")),
         corrections=corrections,
         styles="\n".join(parser.styles),
         article=match.group(1).strip() if match else "",
         images=tuple(parser.images),
     )
+
+
+def _original(value: object) -> str | None:
+    """The file name a page's ``translationOfWork`` names, if it names one plainly."""
+    if isinstance(value, dict) and isinstance(value.get("identifier"), str):
+        name = value["identifier"]
+        # It becomes part of the site's addresses: a plain file name only.
+        if name and "/" not in name and "\\" not in name and not name.startswith("."):
+            return str(name)
+    return None
 
 
 class _PageParser(HTMLParser):
