@@ -168,8 +168,8 @@ def test_rows_go_by_instant_and_show_the_organisations_time(
 
 def test_table_cuts_the_headline_to_the_width() -> None:
     rows = status_rows([REPO / "releases"], Workspace(REPO))
-    lines = format_table(rows, width=200).splitlines()
-    assert all(len(line) <= 200 for line in lines)
+    lines = format_table(rows, width=240).splitlines()
+    assert all(len(line) <= 240 for line in lines)
     assert any(line.endswith("…") for line in lines)  # the long Jönköping headline
 
 
@@ -201,7 +201,18 @@ def test_status_of_the_seed_releases(repo_workspace: Workspace) -> None:
         ("published", 1),
         ("published", 1),
         ("approved", 1),
+        ("approved", 1),
     ]
+    by_stem = {Path(r.path).stem: r for r in rows}
+    original = by_stem["2010-02-08-jonkoping-utbildning-riskbruk"]
+    translation = by_stem["2010-02-08-jonkoping-addiction-care-conference"]
+    assert original.translations == {"en": translation.path.rsplit("/", 1)[-1][:-5]}
+    assert (original.language, original.translation_of) == ("sv", None)
+    assert (translation.language, translation.translation_of) == ("en", Path(original.path).stem)
+    assert translation.translations == {}
+    table = format_table(rows, width=300)
+    assert _line_of(table, Path(original.path).name).startswith("approved, translated into en ")
+    assert _line_of(table, Path(translation.path).name).startswith("approved, en translation ")
 
 
 def test_status_imports_neither_jinja_nor_weasyprint() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,10 @@ class StatusRow:
     #: approved, but the content is no longer what was approved: publish refuses it
     changed_since_approval: bool = False
     rejected: str | None = None  #: a draft sent back from review: the reason given
+    language: str | None = None  #: the release's language (its own, or its organisation's)
+    translation_of: str | None = None  #: a translation: the original it names (a file stem)
+    #: an original: its translations beside it, language tag to file stem
+    translations: dict[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,6 +170,11 @@ def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
         scheduled_for=scheduled_for,
         changed_since_approval=_changed_since_approval(loaded),
         rejected=_rejection(loaded),
+        language=loaded.language,
+        translation_of=release.translation_of,
+        translations={v.language: v.stem for v in loaded.language_versions if not v.original}
+        if release.translation_of is None
+        else {},
     )
 
 
@@ -204,6 +213,11 @@ def _notes(row: StatusRow) -> list[str]:
         notes.append(f"scheduled for {_local(row.scheduled_for, row.timezone)}")
     if row.changed_since_approval:
         notes.append("changed since approval")
+    if row.translation_of:
+        # Which original is in the JSON; the table stays within the terminal's width.
+        notes.append(f"{row.language} translation")
+    elif row.translations:
+        notes.append(f"translated into {', '.join(sorted(row.translations))}")
     if row.rejected:
         notes.append(f"rejected: {printable(row.rejected, _REASON_LIMIT)[1:-1]}")
     elif row.rejected is not None:
