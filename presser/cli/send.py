@@ -156,7 +156,7 @@ def _run(
             return SendReport(), plan
         if not yes and sys.stdin.isatty() and sys.stdout.isatty():
             click.confirm(f"Send {len(plan.deliveries)} message(s)?", abort=True)
-        composer = prepared.composer()
+        composers = prepared.composers()
         dkim = prepared.distribution.dkim
         signer = Signer(dkim, loaded.workspace) if dkim is not None else None
         relay.connect()  # a refused login or TLS stops here, before any message
@@ -164,7 +164,7 @@ def _run(
             with StopFlag() as stop:
                 report = send_plan(
                     plan,
-                    composer,
+                    composers,
                     relay,
                     log,
                     _progress(len(plan.deliveries)),
@@ -234,6 +234,9 @@ def _summary(prepared: Prepared) -> str:
         + (f"; {plan.duplicates} on more than one list, sent once" if plan.duplicates else "")
         + (f"; {plan.failed_permanently} refused earlier" if plan.failed_permanently else ""),
     ]
+    if set(plan.languages) - {loaded.language}:
+        by_language = ", ".join(f"{n} in {tag}" for tag, n in sorted(plan.languages.items()))
+        lines.append(f"  in their language: {by_language}")
     return "\n".join(lines)
 
 
@@ -288,9 +291,10 @@ def _dry_run(prepared: Prepared, out: Path | None) -> None:
         workspace.root / "build" / "outbox" / loaded.stem / f"v{loaded.release.version}"
     )
     folder.mkdir(parents=True, exist_ok=True)
-    composer = prepared.composer()
+    composers = prepared.composers()
     now = datetime.now(UTC)
     for number, delivery in enumerate(prepared.plan.deliveries, start=1):
+        composer = composers.of(delivery.edition)
         message = composer.compose(delivery.target, delivery.recipient, now)
         outgoing = Outgoing(number, delivery.target.name, delivery.recipient.address, message)
         target = folder / outgoing.file_name()

@@ -2,7 +2,9 @@
 
 One JSON object a line, appended and fsynced line by line, never rewritten:
 
-- ``pending`` before a message is handed to the relay,
+- ``pending`` before a message is handed to the relay (with ``release``, the
+  language version's file stem, when the recipient is sent a translation or
+  the original instead of the release whose log it is),
 - then ``sent`` with the relay's reply (its queue id), or ``failed`` with the
   code and text and whether the failure is permanent.
 
@@ -50,6 +52,7 @@ class Entry:
     code: int | None = None
     reply: str = ""
     permanent: bool = False
+    release: str = ""  #: the language version sent, when not this log's release
 
     def as_json(self) -> str:
         record: dict[str, object] = {
@@ -62,6 +65,8 @@ class Entry:
             record["name"] = self.name
         if self.message_id:
             record["message_id"] = self.message_id
+        if self.release:
+            record["release"] = self.release
         if self.code is not None:
             record["code"] = self.code
         if self.reply:
@@ -153,7 +158,7 @@ def _parse(raw: bytes, number: int, shown: str) -> tuple[Entry | None, Problem |
     code = record.get("code")
     if code is not None and (not isinstance(code, int) or isinstance(code, bool)):
         return bad("code", "an SMTP reply code such as 250")
-    texts = {key: record.get(key, "") for key in ("name", "message_id", "reply")}
+    texts = {key: record.get(key, "") for key in ("name", "message_id", "reply", "release")}
     for key, value in texts.items():
         if not isinstance(value, str):
             return bad(key, "not text")
@@ -168,6 +173,7 @@ def _parse(raw: bytes, number: int, shown: str) -> tuple[Entry | None, Problem |
             code=code,
             reply=texts["reply"],
             permanent=bool(record.get("permanent", False)),
+            release=texts["release"],
         ),
         None,
     )

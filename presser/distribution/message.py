@@ -26,6 +26,7 @@ from ..editorial.workflow import Refused
 from ..source.distribution import ENCODED_WORD, Distribution, MailingList, WireDesk, split_address
 from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
+from .plan import Edition
 from .recipients import Recipient, read_recipients
 
 
@@ -65,10 +66,27 @@ def published_folder(loaded: LoadedRelease) -> Path:
     return folder
 
 
+class Composers:
+    """A :class:`Composer` for the release named and one for each language version sent,
+    each made when first needed."""
+
+    def __init__(self, loaded: LoadedRelease, folder: Path) -> None:
+        self.named = Composer(loaded, folder)
+        self.sender = self.named.sender
+        self._editions: dict[Path, Composer] = {}
+
+    def of(self, edition: Edition | None) -> Composer:
+        if edition is None:
+            return self.named
+        if edition.folder not in self._editions:
+            self._editions[edition.folder] = Composer(edition.loaded, edition.folder)
+        return self._editions[edition.folder]
+
+
 def recipients_of(target: MailingList | WireDesk, workspace: Workspace) -> list[Recipient]:
     if isinstance(target, WireDesk):
         name, address = split_address(target.to)
-        return [Recipient(address, name)]
+        return [Recipient(address, name, target.language)]
     return read_recipients(target, workspace)
 
 

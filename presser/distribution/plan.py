@@ -10,11 +10,17 @@ summary a press officer confirms is what happens:
   with the list or wire they got it from;
 - not: suppressed addresses, addresses this version was sent to, permanent
   failures, and **unknowns** (a message that may have reached the relay)
-  unless ``resend_unknown``.
+  unless ``resend_unknown``;
+- in their language: a recipient whose language (the CSV row's, else the
+  list's or wire's) has a published language version of the release is sent
+  that version, one in a language without a version the original, one of no
+  stated language the release named. Whoever the relay took any language
+  version for (this one's log, or the other versions') is not sent another.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,12 +36,26 @@ Target = MailingList | WireDesk
 
 
 @dataclass(frozen=True)
+class Edition:
+    """Another language version of the release, as published: what a recipient may get instead."""
+
+    loaded: LoadedRelease
+    folder: Path  #: its published version folder
+
+    @property
+    def stem(self) -> str:
+        return self.loaded.stem
+
+
+@dataclass(frozen=True)
 class Delivery:
     """One message to go: to one recipient, as the list or wire it is on."""
 
     target: Target
     recipient: Recipient
     earlier: bool = False  #: a recipient of an earlier version (a correction reaches them)
+    #: the language version it carries, when not the release named
+    edition: Edition | None = None
 
 
 @dataclass
@@ -66,6 +86,8 @@ class Plan:
     duplicates: int = 0
     earlier: int = 0
     history: History = field(default_factory=History)
+    #: how many deliveries go in each language (the release named's included)
+    languages: dict[str, int] = field(default_factory=dict)
 
 
 def send_logs(loaded: LoadedRelease, version: int) -> list[Path]:
@@ -97,6 +119,31 @@ def earlier_recipients(loaded: LoadedRelease, version: int) -> list[Entry]:
     return list(seen.values())
 
 
+def _tag(language: str) -> str:
+    return language.replace("_", "-").lower()
+
+
+def edition_for(
+    language: str | None, loaded: LoadedRelease, editions: Sequence[Edition]
+) -> Edition | None:
+    """The language version a recipient reading ``language`` gets; None: the release named.
+
+    The same tag first, then the same language (``en-GB`` reads ``en``); a language
+    without a version gets the original, a recipient of no stated language the release.
+    """
+    if language is None or not editions:
+        return None
+    wanted = _tag(language)
+    tags = [(_tag(loaded.language), None), *((_tag(e.loaded.language), e) for e in editions)]
+    for whole in (True, False):  # the same tag first, then the same language
+        for tag, edition in tags:
+            if tag == wanted if whole else tag.split("-")[0] == wanted.split("-")[0]:
+                return edition
+    if loaded.release.translation_of is None:
+        return None  # the release named is the original
+    return next((e for e in editions if e.stem == loaded.release.translation_of), None)
+
+
 def make_plan(
     loaded: LoadedRelease,
     folder: Path,
@@ -105,16 +152,26 @@ def make_plan(
     recipients: dict[str, list[Recipient]],
     *,
     resend_unknown: bool = False,
+    editions: Sequence[Edition] = (),
 ) -> Plan:
     """The deliveries of version N from ``folder`` to the targets named (recipients read).
 
     Its log is ``folder``'s; what the version's other log says counts too (those
-    who got the embargoed copy are not sent the published one).
+    who got the embargoed copy are not sent the published one), and so do the
+    logs of the ``editions``, the other language versions a recipient may get.
     """
     version = loaded.release.version
     path = folder / SEND_LOG
     logs = [log for log in send_logs(loaded, version) if log != path] + [path]
-    plan = Plan(version, path, loaded.workspace.display(path), history=read_history(loaded, logs))
+    history = History()
+    for edition in editions:  # first, so this release's own records win
+        for entry in read_history(
+            edition.loaded, send_logs(edition.loaded, edition.loaded.release.version)
+        ).last.values():
+            history.add(entry)
+    for entry in read_history(loaded, logs).last.values():
+        history.add(entry)
+    plan = Plan(version, path, loaded.workspace.display(path), history=history)
     suppressed = read_suppressed(suppression_file(loaded.workspace, distribution), loaded.workspace)
     chosen: set[str] = set()
 
@@ -143,8 +200,12 @@ def make_plan(
             count.unknown += 1
             return
         count.to_go += 1
-        plan.deliveries.append(Delivery(target, recipient, earlier))
+        language = recipient.language or getattr(target, "language", None)
+        edition = edition_for(language, loaded, editions)
+        plan.deliveries.append(Delivery(target, recipient, earlier, edition))
         plan.earlier += earlier
+        sent_in = (edition.loaded if edition else loaded).language
+        plan.languages[sent_in] = plan.languages.get(sent_in, 0) + 1
 
     for name in names:
         target = distribution.target(name)

@@ -18,8 +18,8 @@ from ..errors import Problem, ProblemsFound, UsageProblem, did_you_mean, safe_li
 from ..source.distribution import Distribution
 from ..source.validation import LoadedRelease
 from ..source.workspace import Workspace
-from .message import Composer, published_folder, recipients_of
-from .plan import Plan, make_plan
+from .message import Composers, published_folder, recipients_of
+from .plan import Edition, Plan, make_plan
 from .recipients import Recipient
 
 if TYPE_CHECKING:
@@ -37,8 +37,8 @@ class Prepared:
     plan: Plan
     embargoed: bool = False  #: from the copy for recipients under embargo
 
-    def composer(self) -> Composer:
-        return Composer(self.loaded, self.folder)
+    def composers(self) -> Composers:
+        return Composers(self.loaded, self.folder)
 
 
 def target_names(loaded: LoadedRelease, lists: tuple[str, ...]) -> tuple[Distribution, list[str]]:
@@ -140,8 +140,35 @@ def send_source(
     return Source(distribution, names, folder, embargoed)
 
 
+def published_editions(loaded: LoadedRelease) -> list[Edition]:
+    """The release's other language versions that are published, each at its version folder.
+
+    One that is not published, or no longer valid, is not sent: its readers get the
+    release named (or its original) until it is.
+    """
+    from ..editorial.reading import load_release
+
+    editions = []
+    for version in loaded.language_versions:
+        paths = (loaded.path.parent / f"{version.stem}{ext}" for ext in (".yaml", ".yml"))
+        path = next((p for p in paths if p.is_file()), None)
+        if path is None:
+            continue
+        try:
+            other = load_release(path, loaded.workspace)
+            folder = published_folder(other)
+        except (ProblemsFound, Refused):
+            continue
+        editions.append(Edition(other, folder))
+    return editions
+
+
 def plan_send(loaded: LoadedRelease, source: Source, *, resend_unknown: bool = False) -> Prepared:
-    """Read every recipient and send log and work out who gets a message; nothing is sent."""
+    """Read every recipient and send log and work out who gets a message; nothing is sent.
+
+    Under embargo every recipient gets the release named: its translations' embargoed
+    copies are theirs to send.
+    """
     recipients = read_all_recipients(source.distribution, source.names, loaded.workspace)
     plan = make_plan(
         loaded,
@@ -150,6 +177,7 @@ def plan_send(loaded: LoadedRelease, source: Source, *, resend_unknown: bool = F
         source.names,
         recipients,
         resend_unknown=resend_unknown,
+        editions=[] if source.embargoed else published_editions(loaded),
     )
     return Prepared(
         loaded, source.distribution, source.folder, source.names, plan, source.embargoed

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..errors import Problem, ProblemsFound
 from ..source.distribution import MailingList, split_address
+from ..source.fields import language_tag
 from ..source.workspace import Workspace
 
 #: The columns a recipients CSV may have; email is the one it must have.
@@ -24,7 +25,7 @@ class Recipient:
 
     address: str
     name: str = ""
-    language: str | None = None
+    language: str | None = None  #: the CSV row's; the list's own language otherwise
 
 
 def read_recipients(mailing_list: MailingList, workspace: Workspace) -> list[Recipient]:
@@ -36,7 +37,8 @@ def read_recipients(mailing_list: MailingList, workspace: Workspace) -> list[Rec
     """
     source = mailing_list.recipients
     if not isinstance(source, str):
-        return [Recipient(address, name) for name, address in map(split_address, source)]
+        language = mailing_list.language
+        return [Recipient(address, name, language) for name, address in map(split_address, source)]
     path = workspace.root / source
     shown = workspace.display(path)
 
@@ -96,7 +98,13 @@ def read_recipients(mailing_list: MailingList, workspace: Workspace) -> list[Rec
             )
             break
         language = (row.get("language") or "").strip() or None
-        recipients.append(Recipient(address, name_in, language))
+        if language is not None:
+            try:
+                language = language_tag(language)
+            except ValueError as exc:
+                problems.append(refused(f"language: {exc}", at))
+                continue
+        recipients.append(Recipient(address, name_in, language or mailing_list.language))
     if problems:
         raise ProblemsFound(problems)
     return recipients

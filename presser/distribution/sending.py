@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from .log import Entry, SendLog, now_text
-from .message import Composer, message_id
+from .message import Composers, message_id
 from .plan import Delivery, Plan
 from .relay import Answer, Relay
 from .signing import Signer
@@ -67,7 +67,7 @@ class _Retry:
 
 def send_plan(
     plan: Plan,
-    composer: Composer,
+    composers: Composers,
     relay: Relay,
     log: SendLog,
     progress: SendProgress,
@@ -83,8 +83,7 @@ def send_plan(
     queue = deque((delivery, 0, 0.0) for delivery in plan.deliveries)
     retries: list[_Retry] = []
     order = itertools.count()
-    domain = composer.sender.rpartition("@")[2]
-    stem, version = composer.loaded.stem, plan.version
+    domain = composers.sender.rpartition("@")[2]
     progress.start(len(plan.deliveries))
     while queue or retries:
         if stop_requested():
@@ -102,8 +101,10 @@ def send_plan(
             delivery, tries, first_failure = queue.popleft()
         recipient = delivery.recipient
         at = datetime.now(UTC)
+        composer = composers.of(delivery.edition)
         message = composer.compose(delivery.target, recipient, at)
-        ident = message_id(stem, version, recipient.address, domain)
+        sent = composer.loaded
+        ident = message_id(sent.stem, sent.release.version, recipient.address, domain)
         base = Entry(
             "pending",
             recipient.address,
@@ -111,6 +112,7 @@ def send_plan(
             now_text(at),
             name=recipient.name,
             message_id=ident,
+            release=delivery.edition.stem if delivery.edition else "",
         )
         log.append(base)
         data = message.as_bytes()  # what --dry-run writes: the same bytes
@@ -158,6 +160,7 @@ def _outcome(base: Entry, state: str, answer: Answer, at: str, *, permanent: boo
         code=answer.code,
         reply=answer.text,
         permanent=permanent,
+        release=base.release,
     )
 
 

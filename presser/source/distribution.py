@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
-from .fields import WIRE_STYLES, _email, _line
+from .fields import WIRE_STYLES, Language, _email, _line
 
 _CR_LF = re.compile(r"[\r\n]")
 #: An RFC 2047 encoded word (=?charset?q?text?=): mail programs decode one in a header.
@@ -111,6 +111,12 @@ class MailingList(_Strict):
         description="A CSV file in the workspace whose header row names its columns (email, "
         "and optionally name, language), read when sending; or a list of addresses."
     )
+    language: Language | None = Field(
+        None,
+        description="The language its recipients read (a CSV row's language column says it "
+        "per recipient): a release with a published translation in that language is sent "
+        "as the translation; default: the release as named.",
+    )
     embargo: bool = Field(
         False, description="Whether the list may receive a release before its embargo lifts."
     )
@@ -127,6 +133,11 @@ class WireDesk(_Strict):
     )
     ascii: bool = Field(False, description="Whether the text copy is transliterated to ASCII.")
     attach_pdf: bool = Field(False, description="Whether the PDF is attached.")
+    language: Language | None = Field(
+        None,
+        description="The desk's language: a release with a published translation in it is "
+        "sent as the translation; default: the release as named.",
+    )
     embargo: bool = Field(
         False, description="Whether the desk may receive a release before its embargo lifts."
     )

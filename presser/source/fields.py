@@ -109,3 +109,15 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_email)]
+
+_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$")
+
+
+def language_tag(value: str) -> str:
+    """A BCP 47 language tag as written (``en_GB`` as ``en-GB``), or ValueError."""
+    if not _LANGUAGE.match(value):
+        raise ValueError("a BCP 47 language tag such as sv, en or en-GB")
+    return value.replace("_", "-")
+
+
+Language = Annotated[str, AfterValidator(language_tag)]

@@ -33,6 +33,7 @@ from pydantic import (
 from .distribution import Distribution, Slug
 from .fields import (
     Email,
+    Language,
     Line,
     Text,
     WireStyle,
@@ -60,17 +61,6 @@ def _identifier(value: str) -> str:
 
 
 Identifier = Annotated[str, AfterValidator(_identifier)]
-
-_LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}([-_][a-zA-Z0-9]{2,8})*$")
-
-
-def _language(value: str) -> str:
-    if not _LANGUAGE.match(value):
-        raise ValueError("a BCP 47 language tag such as sv, en or en-GB")
-    return value.replace("_", "-")
-
-
-Language = Annotated[str, AfterValidator(_language)]
 
 
 def _phone(value: str, info: ValidationInfo) -> str:
