@@ -133,6 +133,11 @@ def _check_approval(opened: OpenRelease, current_hash: str) -> HistoryEntry:
         )
     if approval.content_hash != current_hash:
         what = "the release, an image or organisation.yaml is"
+        if opened.loaded.language_versions:
+            what = (
+                "the release, an image, organisation.yaml or its language versions (a "
+                "translation added, taken away or retitled) are"
+            )
         if approval.inputs:
             changed = changed_inputs(opened.loaded, reads_from_record(approval.inputs))
             if changed:
