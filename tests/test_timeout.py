@@ -151,3 +151,20 @@ def test_build_reports_the_timeout_and_keeps_previous_outputs(
     assert "Traceback" not in second.stderr
     after = {p.name: p.read_bytes() for p in (workspace.root / "build").iterdir()}
     assert {k: v for k, v in after.items() if not k.startswith(".")} == before
+
+
+def test_a_render_under_a_profiler_is_not_held_up() -> None:
+    """With no time-out, nothing is raised or cleared in the rendering thread: a clearing
+    call when nothing was pending hung the thread under cProfile (CPython 3.11)."""
+    code = (
+        "import cProfile\n"
+        "from presser.render.timeout import call_with_time_limit\n"
+        "profile = cProfile.Profile()\n"
+        "profile.enable()\n"
+        "print(sum(call_with_time_limit(10, 'x', lambda: 1) for _ in range(3)))\n"
+        "profile.disable()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.stdout.strip() == "3", done.stderr

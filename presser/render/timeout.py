@@ -67,6 +67,7 @@ def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -
     target = threading.get_ident()
     lock = threading.Lock()
     armed = [True]
+    fired = [False]  #: whether an exception was ever made pending in the target
     stop = threading.Event()
 
     def watch() -> None:
@@ -80,6 +81,7 @@ def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -
             with lock:
                 if not armed[0]:
                     return
+                fired[0] = True
                 _raise_in(target, _Expired)
             if stop.wait(_RETRY_SECONDS):
                 return
@@ -91,7 +93,11 @@ def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -
             try:
                 with lock:
                     armed[0] = False
-                    _raise_in(target, None)
+                    # Cleared only when one was raised: a clearing call when none is
+                    # pending leaves CPython 3.11 checking for it at every bytecode, and
+                    # under a profiler (cProfile, sys.setprofile) it hangs the thread.
+                    if fired[0]:
+                        _raise_in(target, None)
                 stop.set()
                 return
             except _Expired:
