@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from ..errors import Problem, ProblemsFound
 from ..source import validation
@@ -43,9 +44,16 @@ def _manifest_file(loaded: LoadedRelease) -> Path:
 FREEZE: tuple[ReleaseCheck, ...] = (frozen_problems,)
 
 
-def load_release(path: Path, workspace: Workspace, *, frozen: bool = True) -> LoadedRelease:
-    """Read, parse and validate one release, a published one against its manifest too."""
-    return validation.load_release(path, workspace, checks=FREEZE if frozen else ())
+def load_release(
+    path: Path,
+    workspace: Workspace,
+    *,
+    frozen: bool = True,
+    memo: dict[Any, Any] | None = None,
+) -> LoadedRelease:
+    """Read, parse and validate one release, a published one against its manifest too.
+    ``memo``: one dict for a run over many releases (see the validation's)."""
+    return validation.load_release(path, workspace, checks=FREEZE if frozen else (), memo=memo)
 
 
 def validate_files(files: Iterable[Path], workspace: Workspace) -> tuple[int, list[Problem]]:
@@ -61,9 +69,10 @@ def load_all(files: Iterable[Path], workspace: Workspace) -> list[LoadedRelease]
     """
     loaded: list[LoadedRelease] = []
     problems: list[Problem] = []
+    memo: dict[Any, Any] = {}
     for path in files:
         try:
-            loaded.append(load_release(path, workspace))
+            loaded.append(load_release(path, workspace, memo=memo))
         except ProblemsFound as exc:
             problems.extend(exc.problems)
     if problems:

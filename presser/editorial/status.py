@@ -65,7 +65,8 @@ def status_rows(
     current = now if now is not None else datetime.now(UTC)
     files, refused = workspace.release_files(paths)
     rows = [_refused(problem) for problem in refused]
-    rows += [_row(path, workspace, current) for path in files]
+    memo: dict[Any, Any] = {}  # one look at each folder, for the language versions
+    rows += [_row(path, workspace, current, memo) for path in files]
     # By instant, not by text: 10:00+02:00 comes before 09:30+01:00.
     return sorted(rows, key=lambda r: (_instant(r.published), r.path))
 
@@ -118,12 +119,12 @@ def _refused(problem: Problem) -> StatusRow:
     )
 
 
-def _row(path: Path, workspace: Workspace, now: datetime) -> StatusRow:
+def _row(path: Path, workspace: Workspace, now: datetime, memo: dict[Any, Any]) -> StatusRow:
     display = workspace.display(path)
     from ..lint import lint_release
 
     try:
-        loaded = load_release(path, workspace)
+        loaded = load_release(path, workspace, memo=memo)
         findings = lint_release(loaded)  # raises for a lint: setting that names no rule
     except ProblemsFound as exc:
         data: Any = None

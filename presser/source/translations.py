@@ -172,15 +172,17 @@ def translation_problems(
     organisation: str | None,
     language: str | None,
     workspace: Workspace,
+    memo: dict[Any, Any] | None = None,
 ) -> Iterator[Problem]:
-    """What is wrong with the pair a release's ``translation_of`` names, at that field."""
+    """What is wrong with the pair a release's ``translation_of`` names, at that field.
+    ``memo``: as :func:`_release_files` has it."""
     value = data.get(FIELD)
     name = original_name(value)
     if name is None or any(c in name for c in "/\\") or name.startswith("."):
         return  # the model says what is wrong with the value itself
     at = (FIELD,)
     me = path.stem
-    files = _release_files(path.parent)
+    files = _release_files(path.parent, memo)
     if name == me:
         yield document.problem(at, "names this release itself; the original names nothing")
         return

@@ -57,14 +57,21 @@ ReleaseCheck = Callable[["LoadedRelease"], list[Problem]]
 
 
 def load_release(
-    path: Path, workspace: Workspace, *, checks: Sequence[ReleaseCheck] = ()
+    path: Path,
+    workspace: Workspace,
+    *,
+    checks: Sequence[ReleaseCheck] = (),
+    memo: dict[Any, Any] | None = None,
 ) -> LoadedRelease:
     """Read, parse and validate one release; raise :class:`ProblemsFound` with all problems.
 
     ``checks`` run on the valid release, and their problems are raised too:
     the editorial layer passes the freeze of a published release this way
     (:mod:`presser.editorial.reading`, which is what the commands call), so
-    reading input knows nothing of publishing.
+    reading input knows nothing of publishing. ``memo``, shared by the loads of
+    one run over many releases, keeps each folder's listing for the language
+    versions (:mod:`presser.source.translations`), which is otherwise read again
+    for every release in it.
     """
     document = load_file(path, display_path=workspace.display(path), limits=workspace.limits)
     data = document.data
@@ -115,6 +122,7 @@ def load_release(
             organisation.slug if organisation else None,
             _release_language(data, organisation),
             workspace,
+            memo,
         )
     )
     if problems:
@@ -125,6 +133,7 @@ def load_release(
         release.translation_of,
         release.language or organisation.profile.language,
         workspace,
+        memo,
     )
     loaded = LoadedRelease(Path(path), document, release, organisation, workspace, versions)
     found = [problem for check in checks for problem in check(loaded)]
@@ -342,9 +351,10 @@ def validate_files(
     """Validate every file; the number that are valid and every problem found."""
     valid = 0
     problems: list[Problem] = []
+    memo: dict[Any, Any] = {}
     for path in files:
         try:
-            load_release(path, workspace, checks=checks)
+            load_release(path, workspace, checks=checks, memo=memo)
         except ProblemsFound as exc:
             problems.extend(exc.problems)
             continue
