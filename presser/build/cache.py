@@ -113,6 +113,8 @@ def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, op
         loaded.organisation.document.data,
         loaded.workspace,
         (release_sha, presser_sha, options),
+        # As validation found them: current_inputs finds the same from the files.
+        languages=[dataclasses.asdict(version) for version in loaded.language_versions],
     )
 
 
@@ -168,6 +170,7 @@ def _inputs(
     workspace: Workspace,
     digests: tuple[str, str, str],
     memo: dict[Any, Any] | None = None,
+    languages: list[dict[str, Any]] | None = None,
 ) -> str:
     release_sha, presser_sha, options = digests
     images: dict[str, str | None] = {}
@@ -195,7 +198,8 @@ def _inputs(
         "presser": presser_sha,
         "options": options,
     }
-    languages = _language_versions(path, data, profile, workspace, memo)
+    if languages is None:
+        languages = _language_versions(path, data, profile, workspace, memo)
     if languages:  # the page links them: a translation added or retitled renders it again
         covered["languages"] = languages
     return value_digest(covered)
