@@ -186,3 +186,16 @@ def test_the_jonkoping_pair_link_each_other_in_every_output() -> None:
     assert "Also in Swedish: 400 anställda" in (golden / f"{TRANSLATION}.txt").read_text(
         encoding="utf-8"
     )
+
+
+def test_an_original_that_links_out_of_the_workspace_is_not_read(
+    make_workspace: MakeWorkspace, tmp_path: Path
+) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(RELEASE_YAML, encoding="utf-8")
+    workspace = make_workspace(releases={"en.yaml": ENGLISH})
+    (workspace.root / "releases" / "sv.yaml").symlink_to(outside)
+    [problem] = problems_of(workspace, "en.yaml")
+    assert problem.endswith(
+        "translation_of: sv.yaml leads outside the workspace; presser reads nothing outside"
+    )

@@ -106,6 +106,9 @@ def _said(path: Path, signature: tuple[int, int], workspace: Workspace, *, parse
     if cached is not None and cached[0] == signature and (cached[1] is not None or not parse):
         return cached[1] or _Said(None, None, None)
     nothing = _Said(None, None, None)
+    if path.is_symlink() and not workspace.contains(path):
+        _SAID[path] = (signature, nothing)  # a link out of the workspace is never read
+        return nothing
     try:
         if not parse:
             with path.open("rb") as stream:
@@ -189,6 +192,11 @@ def translation_problems(
     if name not in files:
         hint = did_you_mean(name, [stem for stem in files if stem != me])
         yield document.problem(at, f"no release {name}.yaml beside this one{hint}")
+        return
+    if files[name][0].is_symlink() and not workspace.contains(files[name][0]):
+        yield document.problem(
+            at, f"{name}.yaml leads outside the workspace; presser reads nothing outside"
+        )
         return
     original = _said(*files[name], workspace, parse=True)
     if original.translation_of is not None:
