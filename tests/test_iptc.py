@@ -205,14 +205,14 @@ def test_images_are_associations_with_their_renditions(
         loaded, out_dir=repo_workspace.root / "build", base_url="https://news.example.org/x/"
     )
     item = check_ninjs(ninjs_validator, ninjs)
-    (association,) = item["associations"]
+    (association,) = [a for a in item["associations"] if a["rel"] == "image"]
     assert association["type"] == "picture" and association["by"]
     (rendition,) = association["renditions"]
     assert rendition["contentType"] == "image/png"
     assert rendition["width"] > 0 and rendition["height"] > 0 and rendition["sizeInBytes"] > 0
     assert rendition["href"].startswith("https://news.example.org/x/")
     tree = check_newsml(newsml_schema, newsml)
-    (link,) = tree.findall("n:itemMeta/n:link", NS)
+    (link,) = [link for link in tree.findall("n:itemMeta/n:link", NS) if link.get("href")]
     assert link.get("href") == rendition["href"]
 
 
@@ -338,3 +338,33 @@ def test_generated_releases_validate(
     item = check_ninjs(ninjs_validator, ninjs)
     check_newsml(newsml_schema, newsml)
     assert item["version"] == str(1 + len(release.get("corrections", [])))
+
+
+def test_the_language_versions_name_each_other_by_item_id(
+    repo_workspace: Workspace, ninjs_validator: Any, newsml_schema: Any
+) -> None:
+    original = "2010-02-08-jonkoping-utbildning-riskbruk"
+    translation = "2010-02-08-jonkoping-addiction-care-conference"
+    slug = "regionforbundet-jonkoping"
+    for stem, other, rel, language in (
+        (original, translation, "translation", "en"),
+        (translation, original, "original", "sv"),
+    ):
+        loaded = load_release(REPO / "releases" / f"{stem}.yaml", repo_workspace)
+        ninjs, newsml = exports(loaded)
+        item = check_ninjs(ninjs_validator, ninjs)
+        [version] = [a for a in item["associations"] if a["type"] == "text"]
+        assert (version["rel"], version["uri"], version["language"]) == (
+            rel,
+            release_uri(slug, other),
+            language,
+        )
+        tree = check_newsml(newsml_schema, newsml)
+        links = [
+            link
+            for link in tree.iterfind("n:itemMeta/n:link", NS)
+            if link.get("residref") == release_uri(slug, other)
+        ]
+        assert len(links) == 1
+        assert links[0].get("{http://www.w3.org/XML/1998/namespace}lang") == language
+        assert links[0].get("title") == version["headlines"][0]["value"]

@@ -10,7 +10,9 @@ choices are in :mod:`presser.render.iptc`), in NewsML-G2's own terms:
 - ``itemMeta``: ``itemClass ninat:text``, the provider, ``versionCreated``,
   ``firstCreated``, ``embargoed`` while the copy is embargoed, ``pubStatus``,
   and a ``link`` per image (``irel:seeAlso``, with its media type; ``href``
-  when a base URL is known, else a ``residref`` to the image's identifier);
+  when a base URL is known, else a ``residref`` to the image's identifier),
+  and one per other language version of the release (``irel:seeAlso`` to its
+  item id, with its ``xml:lang`` and headline as ``title``);
 - ``contentMeta``: ``located`` (the dateline), ``infoSource`` (the sender,
   its press contacts as ``contactInfo``), the release's contacts as
   ``contributor``, the people quoted and the tags as ``subject``, ``genre``
@@ -30,7 +32,15 @@ from html.parser import HTMLParser
 from xml.etree import ElementTree as ET
 
 from .context import ContactContext, ReleaseContext
-from .iptc import GENRE_QCODE, ExportFacts, body_html, correction_note, image_href, image_uri
+from .iptc import (
+    GENRE_QCODE,
+    ExportFacts,
+    body_html,
+    correction_note,
+    image_href,
+    image_uri,
+    release_uri,
+)
 from .text import body_text
 
 NAR = "http://iptc.org/std/nar/2006-10-01/"
@@ -99,6 +109,19 @@ def newsml_item(context: ReleaseContext, facts: ExportFacts) -> ET.Element:
             title=image.file_name,
             **where,
         )
+    for version in context.language_versions:
+        if version.current:
+            continue
+        # The same release in another language: by its own item id, language and headline.
+        link = _nar(
+            meta,
+            "link",
+            rel="irel:seeAlso",
+            residref=release_uri(org.slug, version.stem),
+            contenttype="application/vnd.iptc.g2.newsitem+xml",
+            title=version.headline,
+        )
+        link.set(XML_LANG, version.language)
 
     content = _nar(item, "contentMeta")
     if context.dateline:

@@ -20,7 +20,10 @@ mapping (the shared choices are in :mod:`presser.render.iptc`):
 - ``subjects``: the tags (``rel`` ``keyword``); ``genres``: ``Press_Release``;
 - ``associations``: one picture per image, its caption, credit and alt text,
   and a rendition ``original`` with media type, pixel size and byte size (and
-  ``href`` when a base URL is known).
+  ``href`` when a base URL is known); then the release's other language
+  versions (``translation_of:``), each by its own ``uri``, ``language`` and
+  headline, ``rel`` ``original`` for the release this one translates and
+  ``translation`` for a translation of it.
 
 Keys are in a fixed order and the JSON is indented, so two renders of one
 release are byte for byte the same and a diff of two versions reads.
@@ -39,6 +42,7 @@ from .iptc import (
     correction_note,
     image_href,
     image_uri,
+    release_uri,
 )
 from .text import body_text
 
@@ -153,6 +157,19 @@ def ninjs_item(context: ReleaseContext, facts: ExportFacts) -> dict[str, Any]:
                 association["by"] = shown.credit
         association["renditions"] = [rendition]
         associations.append(association)
+    for version in context.language_versions:
+        if version.current:
+            continue
+        associations.append(
+            {
+                "name": version.stem,
+                "rel": "original" if version.original else "translation",
+                "uri": release_uri(context.organisation.slug, version.stem),
+                "type": "text",
+                "language": version.language,
+                "headlines": [{"role": "main", "value": version.headline}],
+            }
+        )
     if associations:
         item["associations"] = associations
     return item
