@@ -37,13 +37,15 @@ def _load_and_render(
     out_dir: Path,
     options: RenderOptions,
     presser_sha: str,
+    memo: dict[Any, Any],
 ) -> Result:
-    """In a worker: read the release again (its digest taken first), then render it."""
+    """In a worker: read the release again (its digest taken first), then render it.
+    ``memo``: the worker's, kept for the build (a folder is listed once)."""
     from ..editorial.reading import load_release
 
     try:
         current = file_sha256(task.path)
-        loaded = load_release(task.path, workspace)
+        loaded = load_release(task.path, workspace, memo=memo)
     except ProblemsFound as exc:
         return Result(task.path, problems=list(exc.problems))
     if current is None:  # pragma: no cover - it was just loaded
@@ -94,6 +96,7 @@ def _worker_main(
     except Exception as exc:  # such as a missing system library: said once per release, cleanly
         broken = f"cannot load {module}: {type(exc).__name__}: {exc}"
     ready = time.time()
+    memo: dict[Any, Any] = {}
 
     try:
         while True:
@@ -107,7 +110,7 @@ def _worker_main(
                 connection.send(Result(task.path, error=broken))
                 continue
             try:
-                result = _load_and_render(task, workspace, out_dir, options, presser_sha)
+                result = _load_and_render(task, workspace, out_dir, options, presser_sha, memo)
             except Exception as exc:  # a bug: report it, never leave the parent waiting
                 result = Result(task.path, error=f"internal error: {type(exc).__name__}: {exc}")
             result.born, result.ready = born, ready
