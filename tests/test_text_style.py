@@ -748,3 +748,12 @@ def test_language_names_for_a_switch_and_for_running_text() -> None:
     assert language_name("en", "sv") == "engelska"
     assert language_name("sv-FI", "en") == "Swedish"
     assert labels_for("sv").also_in_line("engelska", "{x} Rubrik") == "Även på engelska: {x} Rubrik"
+
+
+def test_every_catalog_puts_the_headline_last_in_the_also_in_line() -> None:
+    """The PDF marks the headline's language after the line's own words (also_in_prefix)."""
+    for language in text_style.available_languages():
+        labels = text_style.labels_for(language)
+        assert labels.also_in.endswith("{headline}"), language
+        prefix = labels.also_in_prefix("X")
+        assert labels.also_in_line("X", "H") in (f"{prefix} H", f"{prefix}H"), language

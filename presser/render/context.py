@@ -133,6 +133,9 @@ class LanguageVersionContext:
     original: bool  #: whether it is the original the others translate
     #: "Även på engelska: …" in this release's language, for the wire copy; "" for this one
     line: str
+    #: "Även på engelska:", the line's words before the headline (the PDF marks the
+    #: headline's language); "" for this one
+    also_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -329,6 +332,7 @@ def _language_versions(loaded: LoadedRelease, labels: Labels) -> tuple[LanguageV
             line=labels.also_in_line(
                 text_style.language_name(version.language, language), version.headline
             ),
+            also_in=labels.also_in_prefix(text_style.language_name(version.language, language)),
         )
         for version in loaded.language_versions
     ]

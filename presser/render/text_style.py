@@ -259,6 +259,11 @@ class Labels:
         # {note} last, so braces in the note's own text are never read as placeholders.
         return self.correction_notice.replace("{date}", date).replace("{note}", note)
 
+    def also_in_prefix(self, language: str) -> str:
+        """``Även på engelska:``, the line's words before the headline (every catalog puts
+        the headline last), for a page that marks the headline's own language."""
+        return self.also_in.replace("{language}", language).split("{headline}")[0].rstrip()
+
     def also_in_line(self, language: str, headline: str) -> str:
         """The line naming another language version: ``Även på engelska: …``."""
         # {headline} last, so braces in the headline are never read as placeholders.
