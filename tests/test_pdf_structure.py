@@ -7,6 +7,7 @@ figure's alternative text; and for the archive, the YAML inside byte for byte.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,23 @@ def test_an_organisation_that_archives_publishes_pdf_a(
         assert xmp.get("pdfaid:part") == "3"
     # The release as it was approved: publish records the step in the file afterwards.
     assert pdf.attachments["r.yaml"].get_file().read_bytes() == source
+
+
+def test_the_language_versions_are_named_in_the_pdf(
+    pdfs: dict[tuple[str, str], bytes],
+) -> None:
+    import pypdf
+
+    pair = {
+        "2010-02-08-jonkoping-utbildning-riskbruk.yaml": "Även på engelska:",
+        "2010-02-08-jonkoping-addiction-care-conference.yaml": "Also in Swedish:",
+    }
+    for name, words in pair.items():
+        other = next(n for n in pair if n != name)
+        headline = loaded_release(REPO / "releases" / other).release.headline
+        data = pdfs[(name, "tagged")]
+        text = " ".join(
+            " ".join((page.extract_text() or "").split())
+            for page in pypdf.PdfReader(io.BytesIO(data)).pages
+        )
+        assert f"{words} {headline}" in text
