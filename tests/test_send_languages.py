@@ -150,3 +150,19 @@ def test_a_recipients_language_that_is_no_language_tag_is_positioned(
     assert done.exit_code == 1
     assert "lists/press.csv:6:1: (list press): language: a BCP 47 language tag" in done.output
     assert relay.received == []
+
+
+def test_a_send_of_a_language_version_running_holds_this_one_back(pair: Path, relay: Relay) -> None:
+    """Each send sees the other versions' logs, so they must not run at once."""
+    from presser.distribution.log import SendLog
+
+    publish_translation()
+    log = pair / "published" / "r-en" / "v1" / "sent.jsonl"
+    with SendLog(log, "published/r-en/v1/sent.jsonl"):  # as a send of r-en holds it
+        done = run("send", "releases/r.yaml", "--list", "press")
+    assert done.exit_code == 1, done.output
+    assert "published/r-en/v1/sent.jsonl: another presser send" in done.output
+    assert relay.received == []
+    again = run("send", "releases/r.yaml", "--list", "press")
+    assert again.exit_code == 0, again.output
+    assert len(relay.received) == 4

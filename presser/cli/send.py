@@ -5,6 +5,7 @@ The library is :mod:`presser.distribution`, imported inside the commands.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,14 +142,24 @@ def _run(
     seen and nothing goes twice; the recipients are read once.
     """
     from ..distribution.log import SendLog
-    from ..distribution.prepare import plan_send
+    from ..distribution.prepare import plan_send, source_editions
     from ..distribution.relay import Relay, smtp_password
     from ..distribution.sending import SendReport, StopFlag, send_plan
     from ..distribution.signing import Signer
+    from ..editorial.manifest import SEND_LOG
 
     relay = Relay(smtp, smtp_password(smtp))
-    with SendLog(source.log_path, loaded.workspace.display(source.log_path)) as log:
-        prepared = plan_send(loaded, source, resend_unknown=resend_unknown)
+    editions = source_editions(loaded, source)
+    with contextlib.ExitStack() as locks:
+        log = locks.enter_context(
+            SendLog(source.log_path, loaded.workspace.display(source.log_path))
+        )
+        # The logs of the language versions a recipient may get instead are locked too:
+        # a send of the translation at the same time would not see this one's records.
+        for edition in editions:
+            other = edition.folder / SEND_LOG
+            locks.enter_context(SendLog(other, loaded.workspace.display(other)))
+        prepared = plan_send(loaded, source, resend_unknown=resend_unknown, editions=editions)
         plan = prepared.plan
         click.echo(_summary(prepared))
         if not plan.deliveries:

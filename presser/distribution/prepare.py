@@ -163,12 +163,29 @@ def published_editions(loaded: LoadedRelease) -> list[Edition]:
     return editions
 
 
-def plan_send(loaded: LoadedRelease, source: Source, *, resend_unknown: bool = False) -> Prepared:
-    """Read every recipient and send log and work out who gets a message; nothing is sent.
+def source_editions(loaded: LoadedRelease, source: Source) -> list[Edition]:
+    """The language versions a send from ``source`` may send instead of the release named.
 
     Under embargo every recipient gets the release named: its translations' embargoed
     copies are theirs to send.
     """
+    return [] if source.embargoed else published_editions(loaded)
+
+
+def plan_send(
+    loaded: LoadedRelease,
+    source: Source,
+    *,
+    resend_unknown: bool = False,
+    editions: list[Edition] | None = None,
+) -> Prepared:
+    """Read every recipient and send log and work out who gets a message; nothing is sent.
+
+    ``editions``: :func:`source_editions`, when the caller has them already (to lock
+    their logs too).
+    """
+    if editions is None:
+        editions = source_editions(loaded, source)
     recipients = read_all_recipients(source.distribution, source.names, loaded.workspace)
     plan = make_plan(
         loaded,
@@ -177,7 +194,7 @@ def plan_send(loaded: LoadedRelease, source: Source, *, resend_unknown: bool = F
         source.names,
         recipients,
         resend_unknown=resend_unknown,
-        editions=[] if source.embargoed else published_editions(loaded),
+        editions=editions,
     )
     return Prepared(
         loaded, source.distribution, source.folder, source.names, plan, source.embargoed
