@@ -27,7 +27,6 @@ only make the next build render again.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -106,6 +105,8 @@ def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, op
     before it was loaded), the organisation it names and that profile's
     values, and its images' bytes.
     """
+    from ..source.translations import records  # a loaded release: validation imported it
+
     return _inputs(
         loaded.path,
         loaded.document.data,
@@ -114,7 +115,7 @@ def release_inputs(loaded: LoadedRelease, release_sha: str, presser_sha: str, op
         loaded.workspace,
         (release_sha, presser_sha, options),
         # As validation found them: current_inputs finds the same from the files.
-        languages=[dataclasses.asdict(version) for version in loaded.language_versions],
+        languages=records(loaded.language_versions),
     )
 
 
@@ -220,7 +221,7 @@ def _language_versions(
         language = "en"  # a profile without one is invalid, which its render reports
     translation_of = translations.original_name(data.get(translations.FIELD))
     versions = translations.language_versions(path, translation_of, language, workspace, memo)
-    return [dataclasses.asdict(version) for version in versions]
+    return translations.records(versions)
 
 
 # --------------------------------------------------------------------------- the cache

@@ -147,11 +147,11 @@ def published_editions(loaded: LoadedRelease) -> list[Edition]:
     release named (or its original) until it is.
     """
     from ..editorial.reading import load_release
+    from ..source.translations import release_file
 
     editions = []
     for version in loaded.language_versions:
-        paths = (loaded.path.parent / f"{version.stem}{ext}" for ext in (".yaml", ".yml"))
-        path = next((p for p in paths if p.is_file()), None)
+        path = release_file(loaded.path.parent, version.stem)
         if path is None:
             continue
         try:

@@ -34,7 +34,6 @@ hashes above; :mod:`presser.editorial.publishing` writes it, and the frozen chec
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..digest import Read, ReadLog, TemplateFiles, sha256_hex, sha256_tag, value_digest
 from ..errors import Problem, ProblemsFound
+from ..source import translations
 from ..source.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -115,13 +115,8 @@ def content_hash(loaded: LoadedRelease, reads: ReadLog | None = None) -> str:
         # The page links its other languages by name and headline: a translation added,
         # taken away or retitled changes what goes out, so the approval covers them too
         # (a release in one language hashes as it always has).
-        covered["languages"] = language_versions_record(loaded)
+        covered["languages"] = translations.records(loaded.language_versions)
     return value_digest(covered)
-
-
-def language_versions_record(loaded: LoadedRelease) -> list[dict[str, object]]:
-    """The release's other language versions as plain data, for a digest."""
-    return [dataclasses.asdict(version) for version in loaded.language_versions]
 
 
 def inputs_record(reads: ReadLog) -> dict[str, str]:

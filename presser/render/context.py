@@ -320,22 +320,22 @@ def _language_versions(loaded: LoadedRelease, labels: Labels) -> tuple[LanguageV
         original=release.translation_of is None,
         line="",
     )
-    others = [
-        LanguageVersionContext(
-            stem=version.stem,
-            language=version.language,
-            name=text_style.language_autonym(version.language),
-            headline=version.headline,
-            href=f"{version.stem}.html",
-            current=False,
-            original=version.original,
-            line=labels.also_in_line(
-                text_style.language_name(version.language, language), version.headline
-            ),
-            also_in=labels.also_in_prefix(text_style.language_name(version.language, language)),
+    others = []
+    for version in loaded.language_versions:
+        named = text_style.language_name(version.language, language)  # "engelska"
+        others.append(
+            LanguageVersionContext(
+                stem=version.stem,
+                language=version.language,
+                name=text_style.language_autonym(version.language),
+                headline=version.headline,
+                href=f"{version.stem}.html",
+                current=False,
+                original=version.original,
+                line=labels.also_in_line(named, version.headline),
+                also_in=labels.also_in_prefix(named),
+            )
         )
-        for version in loaded.language_versions
-    ]
     # The original first, then by language, this release in its place among them.
     ordered = sorted([this, *others], key=lambda v: (not v.original, v.language, v.stem))
     return tuple(ordered)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +96,18 @@ def _release_files(
     if memo is not None:
         memo["release files", folder] = found
     return found
+
+
+def records(versions: tuple[LanguageVersion, ...]) -> list[dict[str, Any]]:
+    """Language versions as plain data, for the digests that cover them (an approval's
+    content hash, a build's inputs)."""
+    return [asdict(version) for version in versions]
+
+
+def release_file(folder: Path, stem: str) -> Path | None:
+    """The file of the release ``stem`` in ``folder`` (``.yaml`` or ``.yml``), or None."""
+    found = _release_files(folder).get(stem)
+    return found[0] if found else None
 
 
 def _said(path: Path, signature: tuple[int, int], workspace: Workspace, *, parse: bool) -> _Said:
