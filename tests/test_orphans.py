@@ -48,7 +48,14 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split(") ")[-1][:1] != "Z"
 
 
-@pytest.mark.parametrize("code", [PRINTER, POOL], ids=["printer", "build-workers"])
+PRINTING_POOL = POOL.replace('"sha")', '"sha", prints=True)')
+
+
+@pytest.mark.parametrize(
+    "code",
+    [PRINTER, POOL, PRINTING_POOL],
+    ids=["printer", "build-workers", "build-workers-laying-out-pdfs"],
+)
 def test_the_children_of_a_killed_presser_exit(
     code: str, make_workspace: MakeWorkspace, tmp_path: Path
 ) -> None:

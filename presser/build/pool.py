@@ -1,18 +1,25 @@
 """The worker processes of ``presser build``, each rendering many releases.
 
-A worker imports WeasyPrint once (while the parent validates the releases),
-then reads and renders the releases the parent sends it, one at a time, over
-a pipe of its own. A worker that dies fails only the release it was
-rendering; Ctrl-C stops every worker, each deleting its temporary file.
+A worker imports what it needs once (while the parent validates the
+releases), then takes the releases the parent sends it, one at a time, over a
+pipe of its own. In a build with PDFs the parent renders each release's page,
+text and PDF job itself (:func:`~.task.prepare`, about a twentieth of the
+work) and the workers, which import only WeasyPrint, lay out the PDF and
+write the outputs (:func:`~.task.print_one`); otherwise a worker renders
+whole releases. A worker that dies fails only the release it had; one laying
+out a PDF past ``render_timeout_seconds`` is stopped and replaced. Ctrl-C
+stops every worker, each deleting its temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import math
 import multiprocessing
 import signal
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -21,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..digest import file_sha256
 from ..errors import EXIT_INTERRUPTED, ProblemsFound
-from .task import Result, Task, render_one
+from ..render.timeout import timeout_message
+from .task import PrintTask, Result, Task, print_one, render_one
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, SpawnContext
@@ -66,8 +74,13 @@ def _worker_main(
     out_dir: Path,
     options: RenderOptions,
     presser_sha: str,
+    prints: bool,
 ) -> None:
-    """A worker: warm up once, then render the tasks the parent sends until it sends None."""
+    """A worker: warm up once, then render the tasks the parent sends until it sends None.
+
+    ``prints``: the parent sends :class:`PrintTask` objects (a PDF to lay out),
+    so WeasyPrint is all this worker imports; else whole releases.
+    """
     # The fork copied the parent's ends of every pipe made so far, this worker's own
     # included: closed, so that a parent killed outright (SIGKILL) is seen as the end of
     # the pipe and the worker exits, rather than waiting for ever.
@@ -83,11 +96,12 @@ def _worker_main(
     workspace = find_workspace(root)
     # Imported once per worker (WeasyPrint takes most of a second), while the parent
     # validates the releases; then every release this worker renders is warm.
-    warm_up = ["presser.render.context", "presser.render.text"]
-    if "html" in options.formats or "pdf" in options.formats:
-        warm_up.append("presser.render.html")
-    if "pdf" in options.formats:
-        warm_up += ["weasyprint", "presser.render.pdf"]
+    if prints:
+        warm_up = ["weasyprint", "presser.render.pdf"]
+    else:
+        warm_up = ["presser.render.context", "presser.render.text"]
+        if "html" in options.formats:
+            warm_up.append("presser.render.html")
     broken: str | None = None
     try:
         with library_lookup():  # WeasyPrint's C libraries, found without starting a program
@@ -110,7 +124,10 @@ def _worker_main(
                 connection.send(Result(task.path, error=broken))
                 continue
             try:
-                result = _load_and_render(task, workspace, out_dir, options, presser_sha, memo)
+                if isinstance(task, PrintTask):
+                    result = print_one(task, out_dir)
+                else:
+                    result = _load_and_render(task, workspace, out_dir, options, presser_sha, memo)
             except Exception as exc:  # a bug: report it, never leave the parent waiting
                 result = Result(task.path, error=f"internal error: {type(exc).__name__}: {exc}")
             result.born, result.ready = born, ready
@@ -141,8 +158,12 @@ class WorkerPool:
         out_dir: Path,
         options: RenderOptions,
         presser_sha: str,
+        *,
+        prints: bool = False,
     ) -> None:
-        self.args = (root, out_dir, options, presser_sha)
+        """``prints``: the tasks will be :class:`PrintTask` objects (see the module)."""
+        self.prints = prints
+        self.args = (root, out_dir, options, presser_sha, prints)
         self.context = _process_context()
         self.workers: list[_Worker] = []
         for _ in range(size):
@@ -161,23 +182,77 @@ class WorkerPool:
         child_end.close()
         return _Worker(process, parent_end)
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[Result]:
-        """Render every task; results come in the order they finish."""
-        pending = list(tasks)
-        pending.reverse()
-        while pending or any(w.task for w in self.workers):
-            for worker in self.workers:
-                if worker.task is None and pending:
-                    worker.task = pending.pop()
-                    with contextlib.suppress(OSError):  # a dead worker: reported by _collect
-                        worker.connection.send(worker.task)
+    def run(self, tasks: Iterable[Task | Result]) -> Iterator[Result]:
+        """Render every task; results come in the order they finish.
+
+        ``tasks`` is read lazily, one ahead of the workers: a build prepares each
+        release in this process (:func:`~.task.prepare`) while the workers lay
+        out the ones before it, so a worker that finishes gets its next task at
+        once. A :class:`Result` among them (a release finished, or failed, in
+        this process) is passed on as it is.
+        """
+        source = iter(tasks)
+        ahead: deque[Task] = deque()
+        exhausted = False
+        while True:
+            while True:
+                free = [w for w in self.workers if w.task is None]
+                if free and ahead:
+                    self._send(free[0], ahead.popleft())
+                elif not exhausted and (free or not ahead):
+                    item = next(source, None)
+                    if item is None:
+                        exhausted = True
+                    elif isinstance(item, Result):
+                        yield item
+                    else:
+                        ahead.append(item)
+                else:
+                    break
             busy = [w for w in self.workers if w.task is not None]
-            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+            if not busy:
+                return  # nothing ahead either: a free worker would have taken it
+            ready = wait(
+                [w.connection for w in busy] + [w.process.sentinel for w in busy],
+                timeout=_time_left(busy),
+            )
             for worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
                     result = self._collect(worker)
                     if result is not None:
                         yield result
+                elif _late(worker.task):
+                    yield self._stop_late(worker)
+
+    def _send(self, worker: _Worker, task: Task) -> None:
+        worker.task = task
+        with contextlib.suppress(OSError):  # a dead worker: reported by _collect
+            worker.connection.send(task)
+
+    def _stop_late(self, worker: _Worker) -> Result:
+        """Stop a worker past its PDF's time limit, and start another in its place."""
+        task = worker.task
+        assert isinstance(task, PrintTask)
+        pid = worker.process.pid or 0
+        worker.process.terminate()  # SIGTERM: it deletes its temporary file on the way out
+        worker.process.join(timeout=2)
+        if worker.process.is_alive():  # stuck inside one C call
+            worker.process.kill()
+            worker.process.join()
+        self._replace(worker)
+        now = time.time()
+        return Result(
+            task.path,
+            error=timeout_message(task.shown, task.limit),
+            worker=pid,
+            started=now,
+            finished=now,
+        )
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.connection.close()
+        self.workers.remove(worker)
+        self.workers.append(self._start())
 
     def _collect(self, worker: _Worker) -> Result | None:
         task = worker.task
@@ -193,9 +268,7 @@ class WorkerPool:
             return None  # woken by the other worker's event
         # The worker died (a crash in a C library, the out-of-memory killer): say which release.
         code = worker.process.exitcode
-        worker.connection.close()
-        self.workers.remove(worker)
-        self.workers.append(self._start())
+        self._replace(worker)
         return Result(task.path, error=f"the worker rendering it stopped (exit code {code})")
 
     def close(self) -> None:
@@ -220,6 +293,18 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
+
+
+def _late(task: Task | None) -> bool:
+    """Whether ``task`` is a PDF being laid out past its release's time limit."""
+    return isinstance(task, PrintTask) and time.monotonic() >= task.deadline
+
+
+def _time_left(busy: list[_Worker]) -> float | None:
+    """Seconds until the first time limit of the PDFs being laid out; None: no limit."""
+    deadlines = [w.task.deadline for w in busy if isinstance(w.task, PrintTask)]
+    first = min(deadlines, default=math.inf)
+    return None if math.isinf(first) else max(0.0, first - time.monotonic())
 
 
 def _process_context() -> ForkContext | SpawnContext:

@@ -47,7 +47,7 @@ from .cache import (
     release_key,
     up_to_date,
 )
-from .task import Result, Task, render_one
+from .task import Result, Task, prepare, render_one
 
 if TYPE_CHECKING:
     from ..render.pipeline import RenderOptions
@@ -107,10 +107,18 @@ class BuildSummary:
         lines = []
         if self.validated is not None:
             lines.append(f"releases validated at {self.validated:.2f} s")
-        for number, span in enumerate(sorted(self.spans.values(), key=lambda s: s.first), 1):
+        here = os.getpid()
+        workers = sorted((s for pid, s in self.spans.items() if pid != here), key=lambda s: s.first)
+        mine = self.spans.get(here)
+        named = [(f"worker {n}", s) for n, s in enumerate(workers, 1)]
+        if mine is not None:
+            # Alone, this process is the build's one worker; beside a pool, it rendered the
+            # releases that have no PDF (or failed before their PDF) itself.
+            named.append(("this process" if workers else "worker 1", mine))
+        for name, span in named:
             start = f"started {span.born:.2f} s, ready {span.ready:.2f} s, " if span.born else ""
             lines.append(
-                f"worker {number}: {start}first release {span.first:.2f} s, "
+                f"{name}: {start}first release {span.first:.2f} s, "
                 f"last done {span.last:.2f} s, {span.releases} releases"
             )
         return lines
@@ -200,14 +208,20 @@ def run_build(
             summary.validated = time.time() - summary.began
             progress.start(len(tasks))
             started = True
-            results: Iterator[Result] = (
-                pool.run(tasks)
-                if pool is not None
-                else (
+            pairs = zip(tasks, loaded, strict=True)
+            results: Iterator[Result]
+            if pool is None:
+                results = (
                     render_one(task, release, out_dir, options, presser_sha, printer)
-                    for task, release in zip(tasks, loaded, strict=True)
+                    for task, release in pairs
                 )
-            )
+            elif pool.prints:
+                # Each release's page and text here, one ahead of the workers laying out PDFs.
+                results = pool.run(
+                    prepare(task, release, out_dir, options, presser_sha) for task, release in pairs
+                )
+            else:
+                results = pool.run(tasks)
             failures = _collect(results, cache, progress, summary)
     except KeyboardInterrupt:
         # The workers are stopped already (see _renderers); a second Ctrl-C must not
@@ -252,7 +266,16 @@ def _renderers(
     with contextlib.ExitStack() as stack:
         pool = None
         if workers > 1:
-            pool = WorkerPool(workers, workspace.root, out_dir, options, presser_sha)
+            # With PDFs, the workers lay them out (WeasyPrint is nearly all the work) and
+            # this process renders the rest; without, the workers render whole releases.
+            pool = WorkerPool(
+                workers,
+                workspace.root,
+                out_dir,
+                options,
+                presser_sha,
+                prints="pdf" in options.formats,
+            )
             stack.push(_closing(pool.close, pool.terminate))
         printer = None
         # One worker: a printer process imports WeasyPrint while this one validates

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ from ..errors import PresserError, Problem, ProblemsFound
 from .cache import Entry, options_key, output_record, release_inputs
 
 if TYPE_CHECKING:
+    from ..digest import ReadLog
+    from ..render.pdf import PdfJob
     from ..render.pipeline import RenderOptions
     from ..render.printer import PdfPrinter
     from ..source.validation import LoadedRelease
@@ -63,27 +66,133 @@ def render_one(
 
     The PDF is laid out by ``printer`` when given (see :mod:`presser.render.printer`).
     """
-    from ..writing import write_atomic
-
     result = Result(task.path, worker=os.getpid(), started=time.time())
-    try:
+
+    def work() -> None:
         # Taken before the render reads anything, so a change during it shows next time.
         inputs = release_inputs(
             loaded, task.release_sha, presser_sha, options_key(options, out_dir)
         )
-        from ..render.pipeline import output_name, render_outputs
+        from ..render.pipeline import render_outputs
 
-        outputs: dict[str, dict[str, Any]] = {}
         with recording() as reads:
             rendered = render_outputs(loaded, out_dir, options, printer)
-        # Everything is rendered before anything is written (a failure keeps the old outputs).
-        for fmt, data in rendered.items():
-            target = out_dir / output_name(loaded.stem, fmt)
-            write_atomic(target, data)
-            result.written.append(target)
-            outputs[target.name] = output_record(data)
-        result.entry = Entry(task.release_sha, inputs, reads, outputs)
         result.slow_subsetting = rendered.slow_subsetting
+        _write(result, task, loaded.stem, out_dir, rendered, inputs, reads)
+
+    return _guarded(result, work)
+
+
+@dataclass
+class PrintTask(Task):
+    """A release rendered but for its PDF's layout, for a worker to lay out and write.
+
+    Made by the build's own process (:func:`prepare`) while the workers lay out
+    other releases, so that WeasyPrint is the only thing a worker imports; the
+    worker finishes it with :func:`print_one`. Plain data, sent over a pipe.
+    """
+
+    stem: str
+    #: every output by format, in format order; the PDF's place holds empty bytes
+    outputs: dict[str, bytes]
+    job: PdfJob
+    inputs: str  #: the release's inputs digest, taken before the render (see render_one)
+    reads: ReadLog  #: what the render read, for the cache entry
+    #: ``time.monotonic()`` past which the build stops the worker: the release's render
+    #: began at ``deadline - limit``; infinity when there is no limit
+    deadline: float
+    limit: float  #: render_timeout_seconds
+    shown: str  #: the release as messages name it
+
+
+def prepare(
+    task: Task, loaded: LoadedRelease, out_dir: Path, options: RenderOptions, presser_sha: str
+) -> PrintTask | Result:
+    """The page, the text and the PDF's job of one release, in the build's own process.
+
+    A release with no PDF (its organisation's ``formats:``) is written here and
+    its :class:`Result` returned, as is one that could not be rendered.
+    """
+    import math
+
+    began = time.monotonic()
+    result = Result(task.path, worker=os.getpid(), started=time.time())
+    prepared: list[PrintTask] = []
+
+    def work() -> None:
+        inputs = release_inputs(
+            loaded, task.release_sha, presser_sha, options_key(options, out_dir)
+        )
+        from ..render.pipeline import render_outputs
+
+        with recording() as reads:
+            rendered = render_outputs(loaded, out_dir, options, defer_pdf=True)
+        if rendered.pdf_job is None:
+            _write(result, task, loaded.stem, out_dir, rendered, inputs, reads)
+            return
+        limit = loaded.workspace.limits.render_timeout_seconds
+        timed = 0 < limit < math.inf
+        prepared.append(
+            PrintTask(
+                task.path,
+                task.release_sha,
+                stem=loaded.stem,
+                outputs=dict(rendered.outputs),
+                job=rendered.pdf_job,
+                inputs=inputs,
+                reads=reads,
+                deadline=began + limit if timed else math.inf,
+                limit=limit,
+                shown=loaded.workspace.display(loaded.path),
+            )
+        )
+
+    _guarded(result, work)
+    return prepared[0] if prepared else result
+
+
+def print_one(task: PrintTask, out_dir: Path) -> Result:
+    """In a worker: lay out the PDF of a prepared release, then write all its outputs."""
+    result = Result(task.path, worker=os.getpid(), started=time.time())
+
+    def work() -> None:
+        from ..render.pdf import lay_out
+
+        laid_out = lay_out(task.job)
+        result.slow_subsetting = laid_out.slow_subsetting
+        outputs = {**task.outputs, "pdf": laid_out.pdf}  # the PDF keeps its place
+        _write(result, task, task.stem, out_dir, outputs, task.inputs, task.reads)
+
+    return _guarded(result, work)
+
+
+def _write(
+    result: Result,
+    task: Task,
+    stem: str,
+    out_dir: Path,
+    outputs: Mapping[str, bytes],
+    inputs: str,
+    reads: ReadLog,
+) -> None:
+    """Write every output (all rendered before any is written: a failure keeps the old
+    ones); the cache entry then describes exactly what was written."""
+    from ..render.pipeline import output_name
+    from ..writing import write_atomic
+
+    records: dict[str, dict[str, Any]] = {}
+    for fmt, data in outputs.items():
+        target = out_dir / output_name(stem, fmt)
+        write_atomic(target, data)
+        result.written.append(target)
+        records[target.name] = output_record(data)
+    result.entry = Entry(task.release_sha, inputs, reads, records)
+
+
+def _guarded(result: Result, work: Callable[[], None]) -> Result:
+    """``result`` after ``work()``, with what went wrong in it: never an exception."""
+    try:
+        work()
     except ProblemsFound as exc:
         result.problems = list(exc.problems)
     except PresserError as exc:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..digest import ReadLog
     from ..source.limits import Limits
     from ..source.validation import LoadedRelease
+    from .pdf import PdfJob
     from .printer import PdfPrinter
 
 #: Every format presser can render (the CLI's --format offers exactly these).
@@ -69,6 +70,9 @@ class Rendered(Mapping[str, bytes]):
     #: (libharfbuzz-subset0 missing): the CLI warns once a run
     slow_subsetting: bool = False
     written: tuple[Path, ...] = ()  #: the files written (render_release), in format order
+    #: the PDF still to lay out (``render_outputs(..., defer_pdf=True)``): its place in
+    #: ``outputs`` holds empty bytes until the bytes of :func:`~.pdf.lay_out` replace them
+    pdf_job: PdfJob | None = None
 
     def __getitem__(self, fmt: str) -> bytes:
         return self.outputs[fmt]
@@ -105,12 +109,16 @@ def render_outputs(
     out_dir: Path,
     options: RenderOptions,
     printer: PdfPrinter | None = None,
+    *,
+    defer_pdf: bool = False,
 ) -> Rendered:
     """The bytes of each output format of one release, meant for ``out_dir`` (nothing written).
 
     The PDF is laid out by ``printer`` when given (a process that imported
-    WeasyPrint meanwhile, see :mod:`presser.render.printer`), else here. The whole
-    render runs under ``render_timeout_seconds``; past it,
+    WeasyPrint meanwhile, see :mod:`presser.render.printer`), else here; with
+    ``defer_pdf`` it is not laid out at all, and the job is handed back in
+    :attr:`Rendered.pdf_job` (a build's workers lay it out). The whole render
+    runs under ``render_timeout_seconds``; past it,
     :class:`presser.render.timeout.RenderTimeout` names the release.
     """
     from .timeout import call_with_time_limit
@@ -119,7 +127,7 @@ def render_outputs(
     return call_with_time_limit(
         limits.render_timeout_seconds,
         loaded.workspace.display(loaded.path),
-        lambda: _render_outputs(loaded, out_dir, options, limits, printer),
+        lambda: _render_outputs(loaded, out_dir, options, limits, printer, defer_pdf),
     )
 
 
@@ -129,6 +137,7 @@ def _render_outputs(
     options: RenderOptions,
     limits: Limits,
     printer: PdfPrinter | None,
+    defer_pdf: bool = False,
 ) -> Rendered:
     from .context import build_context
 
@@ -136,6 +145,7 @@ def _render_outputs(
     context = build_context(loaded, out_dir=out_dir, wire=wire, published_at=options.published_at)
     rendered: dict[str, bytes] = {}
     slow_subsetting = False
+    deferred: PdfJob | None = None
     formats = options.formats_for(loaded.organisation.profile.formats)
     if "html" in formats or "pdf" in formats:
         from .templating import environment
@@ -162,6 +172,9 @@ def _render_outputs(
                     source_name=source.name,
                     source_date=loaded.release.published.astimezone(UTC),
                 )
+            if defer_pdf:
+                rendered[fmt], deferred = b"", job  # its place kept, so the order is the same
+                continue
             laid_out = printer.lay_out(job) if printer else lay_out(job)
             rendered[fmt], slow_subsetting = laid_out.pdf, laid_out.slow_subsetting
         elif fmt == "txt":
@@ -187,7 +200,7 @@ def _render_outputs(
                 rendered[fmt] = render_newsml(context, facts)
         else:  # pragma: no cover - the CLI offers only KNOWN_FORMATS
             raise ValueError(f"unknown format {fmt}")
-    return Rendered(rendered, slow_subsetting)
+    return Rendered(rendered, slow_subsetting, pdf_job=deferred)
 
 
 def template_reads(loaded: LoadedRelease) -> ReadLog:

@@ -53,6 +53,15 @@ def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
     )
 
 
+def timeout_message(what: str, seconds: float) -> str:
+    """What a render of ``what`` stopped at the limit of ``seconds`` says (here, or in a
+    build, whose parent stops a worker laying out a PDF past the same limit)."""
+    return (
+        f"rendering {what} took longer than the limit of {seconds:g} s "
+        "(render_timeout_seconds); it was stopped and none of its outputs was written"
+    )
+
+
 def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -> T:
     """Return ``function()``, or raise :class:`RenderTimeout` once it has run ``seconds``.
 
@@ -113,7 +122,4 @@ def call_with_time_limit(seconds: float, what: str, function: Callable[[], T]) -
     except _Expired:
         # Caught out here, so delivery anywhere above (even in the finally) ends the same way.
         disarm()  # in case it arrived before the finally could disarm
-        raise RenderTimeout(
-            f"rendering {what} took longer than the limit of {seconds:g} s "
-            "(render_timeout_seconds); it was stopped and none of its outputs was written"
-        ) from None
+        raise RenderTimeout(timeout_message(what, seconds)) from None
