@@ -5,9 +5,10 @@ changed since its outputs were written (its inputs digest, and the cache in
 the output folder that records it, are in :mod:`presser.build.cache`).
 
 Parallel: releases go to a pool of worker processes (default: one per core;
-:mod:`presser.build.pool`), each importing WeasyPrint once and rendering many
-releases; with ``jobs=1`` this process renders and a printer process
-(:mod:`presser.render.printer`) lays out the PDFs. Every release is validated here
+:mod:`presser.build.pool`), each importing WeasyPrint once and laying out the
+PDFs of many releases while this process renders the rest of each (without
+PDFs, a worker renders whole releases); with ``jobs=1`` this process renders
+and a printer process (:mod:`presser.render.printer`) lays out the PDFs. Every release is validated here
 first (all problems reported at once, nothing rendered), while the workers
 start. A release's output bytes do not depend on which process rendered it.
 :mod:`presser.build.progress` shows how far a build has come.

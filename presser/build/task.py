@@ -1,7 +1,9 @@
 """One release of a build: the task sent to a worker, its result, and rendering it.
 
 A leaf that both the build (:mod:`presser.build.run`, which renders here when
-it runs alone) and its workers (:mod:`presser.build.pool`) import.
+it runs alone) and its workers (:mod:`presser.build.pool`) import. A release is
+rendered whole by :func:`render_one`, or in two halves when workers lay out
+the PDFs: :func:`prepare` in the build's process, :func:`print_one` in a worker.
 """
 
 from __future__ import annotations
