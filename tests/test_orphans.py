@@ -48,7 +48,17 @@ def _alive(pid: int) -> bool:
     return status.exists() and status.read_text().split(") ")[-1][:1] != "Z"
 
 
-PRINTING_POOL = POOL.replace('"sha")', '"sha", prints=True)')
+# The PDF workers are forked by the zygote once it has imported WeasyPrint: all three.
+PRINTING_POOL = """
+import os, signal, sys
+from pathlib import Path
+from presser.build.pool import WorkerPool
+from presser.render.pipeline import RenderOptions
+pool = WorkerPool(2, Path.cwd(), Path.cwd() / "build", RenderOptions(), "sha", prints=True)
+pids = [pool.zygote.process.pid] + [pool.zygote.pid(n, timeout=60) for n in range(2)]
+print(" ".join(str(pid) for pid in pids), flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,9 @@ stops every worker, each deleting its temporary file.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
+import itertools
 import math
 import multiprocessing
 import signal
@@ -30,6 +32,7 @@ from ..digest import file_sha256
 from ..errors import EXIT_INTERRUPTED, ProblemsFound
 from ..render.timeout import timeout_message
 from .task import PrintTask, Result, Task, print_one, render_one
+from .zygote import ForkedWorker, Zygote
 
 if TYPE_CHECKING:
     from multiprocessing.context import ForkContext, SpawnContext
@@ -67,35 +70,29 @@ def _stop_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(EXIT_INTERRUPTED)
 
 
-def _worker_main(
-    connection: Connection,
-    parent_ends: list[Connection],
-    root: Path,
-    out_dir: Path,
-    options: RenderOptions,
-    presser_sha: str,
-    prints: bool,
-) -> None:
-    """A worker: warm up once, then render the tasks the parent sends until it sends None.
+#: How many releases a build with more than one worker prepares ahead of them: about
+#: what this process renders while the workers import WeasyPrint, and little memory
+#: (each holds its page, text and PDF job).
+LOOK_AHEAD = 32
 
-    ``prints``: the parent sends :class:`PrintTask` objects (a PDF to lay out),
-    so WeasyPrint is all this worker imports; else whole releases.
-    """
-    # The fork copied the parent's ends of every pipe made so far, this worker's own
-    # included: closed, so that a parent killed outright (SIGKILL) is seen as the end of
-    # the pipe and the worker exits, rather than waiting for ever.
-    for end in parent_ends:
-        end.close()
+
+@dataclass
+class _Warm:
+    """A worker's warm-up: when it started, when it was ready, and what failed to load."""
+
+    born: float
+    ready: float
+    broken: str | None = None
+
+
+def _warm_up(prints: bool, options: RenderOptions) -> _Warm:
+    """Import what the worker's tasks need, once (WeasyPrint takes most of a second)."""
     born = time.time()
     # Ctrl-C reaches the whole process group; the parent decides, and stops us with SIGTERM.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     from ..render.libraries import library_lookup
-    from ..source.workspace import find_workspace
 
-    workspace = find_workspace(root)
-    # Imported once per worker (WeasyPrint takes most of a second), while the parent
-    # validates the releases; then every release this worker renders is warm.
     if prints:
         warm_up = ["weasyprint", "presser.render.pdf"]
     else:
@@ -109,9 +106,42 @@ def _worker_main(
                 importlib.import_module(module)
     except Exception as exc:  # such as a missing system library: said once per release, cleanly
         broken = f"cannot load {module}: {type(exc).__name__}: {exc}"
-    ready = time.time()
-    memo: dict[Any, Any] = {}
+    return _Warm(born, time.time(), broken)
 
+
+def _worker_main(
+    connection: Connection,
+    parent_ends: list[Connection],
+    root: Path,
+    out_dir: Path,
+    options: RenderOptions,
+    presser_sha: str,
+    prints: bool,
+) -> None:
+    """A worker forked by the parent: warm up, then render what the parent sends.
+
+    ``prints``: the parent sends :class:`PrintTask` objects (a PDF to lay out),
+    so WeasyPrint is all this worker imports; else whole releases.
+    """
+    # The fork copied the parent's ends of every pipe made so far, this worker's own
+    # included: closed, so that a parent killed outright (SIGKILL) is seen as the end of
+    # the pipe and the worker exits, rather than waiting for ever.
+    for end in parent_ends:
+        end.close()
+    _serve(connection, _warm_up(prints, options), root, out_dir, options, presser_sha)
+
+
+def _serve(
+    connection: Connection,
+    warm: _Warm,
+    root: Path,
+    out_dir: Path,
+    options: RenderOptions,
+    presser_sha: str,
+) -> None:
+    """Render the tasks the parent sends until it sends None, or is gone."""
+    memo: dict[Any, Any] = {}
+    workspace: Workspace | None = None
     try:
         while True:
             try:
@@ -120,17 +150,21 @@ def _worker_main(
                 return  # the parent is gone
             if task is None:
                 return
-            if broken is not None:
-                connection.send(Result(task.path, error=broken))
+            if warm.broken is not None:
+                connection.send(Result(task.path, error=warm.broken))
                 continue
             try:
                 if isinstance(task, PrintTask):
                     result = print_one(task, out_dir)
                 else:
+                    if workspace is None:
+                        from ..source.workspace import find_workspace
+
+                        workspace = find_workspace(root)
                     result = _load_and_render(task, workspace, out_dir, options, presser_sha, memo)
             except Exception as exc:  # a bug: report it, never leave the parent waiting
                 result = Result(task.path, error=f"internal error: {type(exc).__name__}: {exc}")
-            result.born, result.ready = born, ready
+            result.born, result.ready = warm.born, warm.ready
             connection.send(result)
     except (BrokenPipeError, EOFError):
         return
@@ -138,7 +172,7 @@ def _worker_main(
 
 @dataclass
 class _Worker:
-    process: BaseProcess
+    process: BaseProcess | ForkedWorker
     connection: Connection
     task: Task | None = None
 
@@ -166,11 +200,35 @@ class WorkerPool:
         self.args = (root, out_dir, options, presser_sha, prints)
         self.context = _process_context()
         self.workers: list[_Worker] = []
-        for _ in range(size):
-            self.workers.append(self._start())
+        self.zygote: Zygote | None = None
+        self._numbers = itertools.count()
+        if prints and self.context.get_start_method() == "fork":
+            # One import of WeasyPrint, every worker forked from it (see zygote.py).
+            pipes = [self.context.Pipe() for _ in range(size)]
+            self.zygote = Zygote(
+                functools.partial(_warm_up, True, options),
+                functools.partial(
+                    _serve, root=root, out_dir=out_dir, options=options, presser_sha=presser_sha
+                ),
+                [child for _, child in pipes],
+                [parent for parent, _ in pipes],
+            )
+            for parent, child in pipes:
+                child.close()
+                self.workers.append(_Worker(self.zygote.worker(next(self._numbers)), parent))
+        else:
+            for _ in range(size):
+                self.workers.append(self._start())
 
     def _start(self) -> _Worker:
         parent_end, child_end = self.context.Pipe()
+        if self.zygote is not None:  # a worker in place of one that died: forked warm
+            number = next(self._numbers)
+            forked = self.zygote.fork(number, child_end)
+            child_end.close()
+            if forked:
+                return _Worker(self.zygote.worker(number), parent_end)
+            parent_end, child_end = self.context.Pipe()  # the zygote is gone: a cold start
         inherited = [parent_end, *(w.connection for w in self.workers)]
         process = self.context.Process(
             target=_worker_main,
@@ -185,44 +243,56 @@ class WorkerPool:
     def run(self, tasks: Iterable[Task | Result]) -> Iterator[Result]:
         """Render every task; results come in the order they finish.
 
-        ``tasks`` is read lazily, one ahead of the workers: a build prepares each
-        release in this process (:func:`~.task.prepare`) while the workers lay
-        out the ones before it, so a worker that finishes gets its next task at
-        once. A :class:`Result` among them (a release finished, or failed, in
-        this process) is passed on as it is.
+        ``tasks`` is read lazily: a build prepares each release in this process
+        (:func:`~.task.prepare`) while the workers lay out the ones before it.
+        With more than one worker it runs up to :data:`LOOK_AHEAD` releases
+        ahead, so that the work of preparing them is done while the workers
+        still import WeasyPrint, and a worker that finishes gets its next task
+        at once; with one, a release is prepared when the worker is free (one
+        release at a time, as ``--jobs 1`` promises). A :class:`Result` among
+        ``tasks`` (a release finished, or failed, in this process) is passed on.
         """
         source = iter(tasks)
         ahead: deque[Task] = deque()
+        look_ahead = LOOK_AHEAD if len(self.workers) > 1 else 0
         exhausted = False
         while True:
-            while True:
-                free = [w for w in self.workers if w.task is None]
-                if free and ahead:
-                    self._send(free[0], ahead.popleft())
-                elif not exhausted and (free or not ahead):
-                    item = next(source, None)
-                    if item is None:
-                        exhausted = True
-                    elif isinstance(item, Result):
-                        yield item
-                    else:
-                        ahead.append(item)
+            # Finished workers first, each fed at once: preparing the next can wait.
+            yield from self._finished(timeout=0)
+            free = [w for w in self.workers if w.task is None]
+            while free and ahead:
+                self._send(free.pop(0), ahead.popleft())
+            if not exhausted and (len(ahead) < look_ahead or (free and not ahead)):
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                elif isinstance(item, Result):
+                    yield item
                 else:
-                    break
-            busy = [w for w in self.workers if w.task is not None]
-            if not busy:
+                    ahead.append(item)
+                continue
+            if not any(w.task is not None for w in self.workers):
                 return  # nothing ahead either: a free worker would have taken it
-            ready = wait(
-                [w.connection for w in busy] + [w.process.sentinel for w in busy],
-                timeout=_time_left(busy),
-            )
-            for worker in busy:
-                if worker.connection in ready or worker.process.sentinel in ready:
-                    result = self._collect(worker)
-                    if result is not None:
-                        yield result
-                elif _late(worker.task):
-                    yield self._stop_late(worker)
+            yield from self._finished(timeout=None)
+
+    def _finished(self, timeout: float | None) -> Iterator[Result]:
+        """The results of the busy workers that are done, waiting up to ``timeout`` seconds
+        (None: until one is, or a PDF's time limit passes)."""
+        busy = [w for w in self.workers if w.task is not None]
+        if not busy:
+            return
+        if timeout is None:
+            timeout = _time_left(busy)
+        waited: list[Connection | int] = [w.connection for w in busy]
+        waited += [w.process.sentinel for w in busy if w.process.sentinel is not None]
+        ready = wait(waited, timeout=timeout)
+        for worker in busy:
+            if worker.connection in ready or worker.process.sentinel in ready:
+                result = self._collect(worker)
+                if result is not None:
+                    yield result
+            elif _late(worker.task):
+                yield self._stop_late(worker)
 
     def _send(self, worker: _Worker, task: Task) -> None:
         worker.task = task
@@ -263,10 +333,12 @@ class WorkerPool:
                 worker.task = None
                 return result
         except (EOFError, OSError):
-            pass
-        if worker.process.is_alive():
-            return None  # woken by the other worker's event
+            pass  # its end of the pipe closed: it has exited
+        else:
+            if worker.process.is_alive():
+                return None  # woken by the other worker's event
         # The worker died (a crash in a C library, the out-of-memory killer): say which release.
+        worker.process.join(timeout=2)  # reaped, so that its exit code is known
         code = worker.process.exitcode
         self._replace(worker)
         return Result(task.path, error=f"the worker rendering it stopped (exit code {code})")
@@ -281,6 +353,8 @@ class WorkerPool:
             if worker.process.is_alive():  # pragma: no cover - a hung worker
                 worker.process.kill()
                 worker.process.join()
+        if self.zygote is not None:
+            self.zygote.close()
 
     def terminate(self) -> None:
         """Stop every worker now; each deletes its temporary file on the way out."""
@@ -293,6 +367,8 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
+        if self.zygote is not None:  # importing still, or waiting for its workers
+            self.zygote.close(kill=True)
 
 
 def _late(task: Task | None) -> bool:

@@ -8,10 +8,11 @@ Parallel: releases go to a pool of worker processes (default: one per core;
 :mod:`presser.build.pool`), each importing WeasyPrint once and laying out the
 PDFs of many releases while this process renders the rest of each (without
 PDFs, a worker renders whole releases); with ``jobs=1`` this process renders
-and a printer process (:mod:`presser.render.printer`) lays out the PDFs. Every release is validated here
-first (all problems reported at once, nothing rendered), while the workers
-start. A release's output bytes do not depend on which process rendered it.
-:mod:`presser.build.progress` shows how far a build has come.
+and a printer process (:mod:`presser.render.printer`) lays out the PDFs.
+Every release is validated here first (all problems reported at once, nothing
+rendered), while the workers start. A release's output bytes do not depend on
+which process rendered it. :mod:`presser.build.progress` shows how far a build
+has come.
 
 Ctrl-C terminates the workers and keeps what was finished: every output is
 written atomically (a temporary file renamed over the target), a worker being
@@ -217,9 +218,13 @@ def run_build(
                     for task, release in pairs
                 )
             elif pool.prints:
-                # Each release's page and text here, one ahead of the workers laying out PDFs.
+                # Each release's page and text here, ahead of the workers laying out PDFs;
+                # the longest first (by the size of its file), so that the last layouts,
+                # when a worker may be left with nothing to do, are short ones.
+                ordered = sorted(pairs, key=lambda pair: -_size(pair[0].path))
                 results = pool.run(
-                    prepare(task, release, out_dir, options, presser_sha) for task, release in pairs
+                    prepare(task, release, out_dir, options, presser_sha)
+                    for task, release in ordered
                 )
             else:
                 results = pool.run(tasks)
@@ -250,6 +255,13 @@ def run_build(
     if failures:
         raise failures
     return summary
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone meanwhile: its render says so
+        return 0
 
 
 @contextlib.contextmanager
