@@ -144,3 +144,16 @@ def test_a_release_whose_organisation_makes_no_pdf_is_rendered_here(
     names = [line.split(":")[0] for line in result.stderr.splitlines()[1:]]
     assert names == ["worker 1", "worker 2", "this process"], result.stderr
     assert result.stderr.splitlines()[-1].endswith(", 1 releases")
+
+
+def test_workers_stopped_while_the_zygote_imports_stop_at_once(workspace: Path) -> None:
+    from presser.build.pool import WorkerPool
+    from presser.render.pipeline import RenderOptions
+
+    pool = WorkerPool(2, workspace, workspace / "build", RenderOptions(), "sha", prints=True)
+    assert pool.zygote is not None
+    started = time.monotonic()
+    pool.terminate()  # as Ctrl-C at once would: WeasyPrint is still being imported
+    assert time.monotonic() - started < 3
+    assert not pool.zygote.process.is_alive()
+    assert not any(w.process.is_alive() for w in pool.workers)

@@ -358,6 +358,11 @@ class WorkerPool:
 
     def terminate(self) -> None:
         """Stop every worker now; each deletes its temporary file on the way out."""
+        if self.zygote is not None:
+            self.zygote.read()
+            if any(w.process.pid is None for w in self.workers):
+                # Still importing WeasyPrint: stopped before it forks anyone.
+                self.zygote.close(kill=True)
         for worker in self.workers:
             if worker.process.is_alive():
                 worker.process.terminate()
