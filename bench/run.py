@@ -157,6 +157,30 @@ def median_run(
     return statistics.median(r.seconds for r in runs), runs
 
 
+def median_pair(
+    times: int,
+    first: Sequence[str],
+    second: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    second_cwd: Path | None = None,
+) -> tuple[float, list[Run], float, list[Run]]:
+    """The medians of two commands run in turn (first, second, first, ...): a ratio of
+    the two then holds when the machine's speed drifts during the run (a virtual
+    machine's neighbours), where all of one and then all of the other would not."""
+    runs_first: list[Run] = []
+    runs_second: list[Run] = []
+    for _ in range(times):
+        runs_first.append(run(first, cwd, env))
+        runs_second.append(run(second, second_cwd or cwd, env))
+    return (
+        statistics.median(r.seconds for r in runs_first),
+        runs_first,
+        statistics.median(r.seconds for r in runs_second),
+        runs_second,
+    )
+
+
 # --------------------------------------------------------------------------- the figures
 
 
@@ -274,11 +298,11 @@ def measure(
 
         # 1. One PDF, cold.
         log("1: one PDF, cold process")
-        presser_pdf, runs_a = median_run(
-            repeat, [PRESSER, "render", str(one), "--format", "pdf", "--out", "one"], root
-        )
-        weasy_pdf, runs_b = median_run(
-            repeat, [WEASYPRINT, str(html), str(root / "one" / "w.pdf")], root
+        presser_pdf, runs_a, weasy_pdf, runs_b = median_pair(
+            repeat,
+            [PRESSER, "render", str(one), "--format", "pdf", "--out", "one"],
+            [WEASYPRINT, str(html), str(root / "one" / "w.pdf")],
+            root,
         )
         ratio = presser_pdf / weasy_pdf
         figures.append(
@@ -296,21 +320,23 @@ def measure(
 
         # 2. One release, all formats, cold, against pandoc + WeasyPrint.
         log("2: one release, all formats, cold")
-        presser_all, runs_a = median_run(
-            repeat, [PRESSER, "render", str(one), "--out", "all"], root
-        )
+        render_all = [PRESSER, "render", str(one), "--out", "all"]
         markdown = root / "release.md"
         markdown.write_text(markdown_of(one), encoding="utf-8")
-        raw2: dict[str, Any] = {"presser": [asdict(r) for r in runs_a]}
+        raw2: dict[str, Any] = {}
         if pandoc:
             command = [pandoc, str(markdown), "-o", str(root / "p.pdf"), "--pdf-engine=weasyprint"]
             run(command, root, env)  # warm
-            pandoc_pdf, runs_b = median_run(repeat, command, root, env)
+            presser_all, runs_a, pandoc_pdf, runs_b = median_pair(
+                repeat, render_all, command, root, env
+            )
             raw2["pandoc"] = [asdict(r) for r in runs_b]
             ratio2: float | None = presser_all / pandoc_pdf
             shown = seconds(pandoc_pdf)
         else:
+            presser_all, runs_a = median_run(repeat, render_all, root)
             ratio2, shown = None, "n/a (no pandoc)"
+        raw2["presser"] = [asdict(r) for r in runs_a]
         figures.append(
             Figure(
                 2,
@@ -326,11 +352,11 @@ def measure(
 
         # 4 (and 3, 8). Full builds: one worker, then two.
         log(f"4: {count} releases, --jobs 1 and --jobs 2")
-        build1, runs_1 = median_run(
-            repeat, [PRESSER, "build", "--jobs", "1", "--force", "--out", "out1"], root
-        )
-        build2, runs_2 = median_run(
-            repeat, [PRESSER, "build", "--jobs", "2", "--force", "--out", "out2"], root
+        build1, runs_1, build2, runs_2 = median_pair(
+            repeat,
+            [PRESSER, "build", "--jobs", "1", "--force", "--out", "out1"],
+            [PRESSER, "build", "--jobs", "2", "--force", "--out", "out2"],
+            root,
         )
 
         # 3. Warm per-release time against WeasyPrint alone, on the same HTML, in a loop.
@@ -451,8 +477,12 @@ def measure(
         # 7. Validate, cold, against importing what it must; then many in one process.
         log("7: validate")
         run([sys.executable, "-c", "import yaml, pydantic"], root)  # warm
-        validate_one, runs_a = median_run(repeat, [PRESSER, "validate", str(one)], root)
-        imports, runs_b = median_run(repeat, [sys.executable, "-c", "import yaml, pydantic"], root)
+        validate_one, runs_a, imports, runs_b = median_pair(
+            repeat,
+            [PRESSER, "validate", str(one)],
+            [sys.executable, "-c", "import yaml, pydantic"],
+            root,
+        )
         many = root / "many"
         (many / "releases").mkdir(parents=True)
         shutil.copytree(root / "templates", many / "templates")
@@ -492,9 +522,11 @@ def measure(
             shutil.copytree(root / "releases" / "images", forty / "releases" / "images")
         for source in releases[:few]:
             (forty / "releases" / source.name).write_bytes(source.read_bytes())
-        few1, runs_9a = median_run(repeat, [PRESSER, "build", "--jobs", "1", "--force"], forty)
-        few2, runs_9b = median_run(
-            repeat, [PRESSER, "build", "--jobs", "2", "--force", "--timeline"], forty
+        few1, runs_9a, few2, runs_9b = median_pair(
+            repeat,
+            [PRESSER, "build", "--jobs", "1", "--force"],
+            [PRESSER, "build", "--jobs", "2", "--force", "--timeline"],
+            forty,
         )
         ratio9 = few1 / few2
         timeline = [
