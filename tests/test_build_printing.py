@@ -1,10 +1,11 @@
 """``presser build --jobs 2`` with PDFs: this process renders, the workers lay out.
 
 Each release's page, text and PDF job are made in the build's own process
-(``presser.build.task.prepare``), one ahead of the workers, which import only
-WeasyPrint, lay out the PDF and write the outputs (``print_one``). These tests
-hold what that split must not change: the bytes, a dead worker failing only
-its release, the time limit on a layout, and a release that makes no PDF.
+(``presser.build.task.prepare``), ahead of the workers, which are forked from
+one import of WeasyPrint (the zygote), lay out the PDF and write the outputs
+(``print_one``). These tests hold what that split must not change: the bytes,
+a dead worker failing only its release, the time limit on a layout, a
+release that makes no PDF, and a stop while the zygote still imports.
 """
 
 from __future__ import annotations

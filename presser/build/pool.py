@@ -228,6 +228,7 @@ class WorkerPool:
             child_end.close()
             if forked:
                 return _Worker(self.zygote.worker(number), parent_end)
+            parent_end.close()
             parent_end, child_end = self.context.Pipe()  # the zygote is gone: a cold start
         inherited = [parent_end, *(w.connection for w in self.workers)]
         process = self.context.Process(
