@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -74,3 +75,17 @@ def make_workspace(tmp_path: Path) -> MakeWorkspace:
 @pytest.fixture(scope="session")
 def repo_workspace() -> Workspace:
     return find_workspace(REPO)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C as a terminal sends it, for every presser the tests start.
+
+    Started in the background by a shell without job control (``make test &``
+    in a script), the suite inherits SIGINT ignored, and so would every
+    process it starts: ``presser serve`` and ``presser build`` would then
+    never see the Ctrl-C their tests send. Caught here, it is reset to the
+    default in each program started (exec resets a caught signal, not an
+    ignored one).
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
