@@ -38,13 +38,18 @@ class PrinterSlot:
     def start(self) -> None:
         """Start the printer now, so WeasyPrint is imported before the first PDF is asked for."""
         with self._lock:
-            self._ensure()
+            self._ensure(wait=False)
 
-    def _ensure(self) -> PdfPrinter | None:
+    def _ensure(self, *, wait: bool = True) -> PdfPrinter | None:
         from ..render.printer import PdfPrinter
 
         if self._printer is None and self._available():
             self._printer = PdfPrinter()
+        if self._printer is not None and wait:
+            # A new printer's import of WeasyPrint is not the release's render: waited
+            # for here, outside its time limit (a printer replaced after a time-out, on a
+            # slow machine, took the next release's whole limit).
+            self._printer.wait_ready()
         return self._printer
 
     def run(self, job: Callable[[PdfPrinter | None], T]) -> T:

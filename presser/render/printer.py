@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import time
 from multiprocessing.connection import Connection
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -48,6 +49,25 @@ class PdfPrinter:
         )
         self._process.start()
         child_end.close()
+        self._ready = False  #: WeasyPrint imported (its "ready" received)
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Wait until the printer has imported WeasyPrint, or has stopped.
+
+        ``presser serve`` waits here before a render, so that a new printer's
+        import (most of a second) is not counted in the release's time limit.
+        """
+        deadline = time.monotonic() + timeout
+        while not self._ready and self._process.is_alive():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            try:
+                if self._connection.poll(min(left, _POLL_SECONDS)):
+                    outcome, _ = self._connection.recv()
+                    self._ready = outcome == "ready"
+            except (EOFError, OSError):
+                return  # gone: the render that follows says so
 
     @staticmethod
     def available() -> bool:
@@ -64,15 +84,19 @@ class PdfPrinter:
                     f"the PDF printer stopped (exit code {self._process.exitcode}) "
                     f"before laying out {job.stem}"
                 ) from None
-            # Short polls rather than one blocking recv: the render time limit is an
-            # exception delivered between bytecodes, and a blocking read never yields one.
-            while not self._connection.poll(_POLL_SECONDS):
-                if not self._process.is_alive():
-                    raise PrinterFailed(
-                        f"the PDF printer stopped (exit code {self._process.exitcode}) "
-                        f"while laying out {job.stem}"
-                    )
-            outcome, payload = self._connection.recv()
+            while True:
+                # Short polls rather than one blocking recv: the render time limit is an
+                # exception delivered between bytecodes, and a blocking read never yields one.
+                while not self._connection.poll(_POLL_SECONDS):
+                    if not self._process.is_alive():
+                        raise PrinterFailed(
+                            f"the PDF printer stopped (exit code {self._process.exitcode}) "
+                            f"while laying out {job.stem}"
+                        )
+                outcome, payload = self._connection.recv()
+                if outcome != "ready":
+                    break
+                self._ready = True
         except BaseException:
             self._stop_mid_job()
             raise
@@ -138,6 +162,9 @@ def _serve(connection: Connection, parent_end: Connection) -> None:
         import weasyprint.text.fonts  # noqa: F401
 
     from .pdf import lay_out
+
+    with contextlib.suppress(OSError):  # the parent is gone: said by recv below
+        connection.send(("ready", None))  # see PdfPrinter.wait_ready
 
     while True:
         try:
